@@ -1,0 +1,60 @@
+// Which identity a get-token run asks for, and the cache key derived from it. Two clusters, tenants,
+// accounts or modes never share an entry. Used by the hit path, so only node built-ins here.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ENV, type Env } from '../cli/env';
+import { authorityHostFor, scopeFor, type TokenOptions } from '../cli/options';
+
+export interface Identity {
+  login: string;
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  /** What else picks the principal: username, managed identity id, az account, PoP claims... */
+  extra: string;
+}
+
+export function identityFor(o: TokenOptions, env: Env): Identity {
+  const base = { login: o.loginMethod, authorityHost: authorityHostFor(o).toLowerCase(), tenantId: o.tenantId, clientId: o.clientId, scope: scopeFor(o.serverId) };
+  const legacy = o.legacy ? 'legacy' : '';
+  const pop = o.popEnabled ? `pop:${o.popClaims}` : '';
+  switch (o.loginMethod) {
+    case 'msi':
+      // A client id wins over a resource id, as in Azure/kubelogin; neither means system-assigned.
+      return { ...base, authorityHost: '', tenantId: '', extra: o.clientId ? `client:${o.clientId}` : o.identityResourceId ? `resource:${o.identityResourceId.toLowerCase()}` : 'system' };
+    case 'azurecli':
+      return { ...base, authorityHost: '', clientId: '', extra: `az:${azActiveAccount(env)}|sub:${o.subscription}` };
+    case 'azd':
+      return { ...base, authorityHost: '', clientId: '', extra: 'azd' };
+    case 'ropc':
+      return { ...base, extra: [o.username.toLowerCase(), legacy, pop].filter(Boolean).join('|') };
+    case 'interactive':
+      return { ...base, extra: [o.loginHint.toLowerCase(), pop].filter(Boolean).join('|') };
+    case 'spn':
+      return { ...base, extra: [legacy, pop].filter(Boolean).join('|') };
+    default:
+      return { ...base, extra: legacy };
+  }
+}
+
+export function cacheKey(id: Identity): string {
+  const canonical = JSON.stringify([id.login, id.authorityHost, id.tenantId.toLowerCase(), id.clientId.toLowerCase(), id.scope, id.extra]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 40);
+}
+
+/** The signed-in account and default subscription of the Azure CLI, so `az logout`/`az account set` change the key. */
+export function azActiveAccount(env: Env): string {
+  const dir = env[ENV.azureConfigDir] || join(env.HOME || homedir(), '.azure');
+  try {
+    const text = readFileSync(join(dir, 'azureProfile.json'), 'utf8').replace(/^\uFEFF/, '');
+    const profile = JSON.parse(text) as { subscriptions?: Array<{ id?: string; tenantId?: string; isDefault?: boolean; user?: { name?: string } }> };
+    const current = profile.subscriptions?.find((s) => s.isDefault);
+    if (!current) return 'none';
+    return `${current.user?.name ?? ''}@${current.tenantId ?? ''}/${current.id ?? ''}`.toLowerCase();
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,36 @@
+// A small pflag-compatible tokenizer over the flags table, for the cache-hit path, where yargs would
+// cost more than the whole run. It returns undefined for anything it is not sure about (help,
+// unknown flags, positional words); the caller then takes the full yargs path.
+import { GLOBAL_FLAGS, TOKEN_FLAGS, flagByName, type FlagSpec } from './flags';
+import type { SetFlags } from './options';
+
+const KNOWN: FlagSpec[] = [...TOKEN_FLAGS, ...GLOBAL_FLAGS];
+
+export interface QuickArgs {
+  flags: SetFlags;
+  verbosity: number;
+}
+
+export function quickParse(args: string[]): QuickArgs | undefined {
+  const flags: SetFlags = [];
+  let verbosity = 0;
+  for (let i = 0; i < args.length; i++) {
+    const m = /^(--?)([A-Za-z][\w-]*)(?:=([\s\S]*))?$/.exec(args[i]);
+    if (!m) return undefined;
+    const spec = flagByName(KNOWN, m[2]);
+    if (!spec || (m[1] === '-' && spec.alias !== m[2] && spec.name !== 'v')) return undefined;
+    let value: string | boolean;
+    if (spec.type === 'boolean') {
+      if (m[3] === undefined) value = true;
+      else if (m[3] === 'true' || m[3] === 'false') value = m[3] === 'true';
+      else return undefined;
+    } else if (m[3] !== undefined) value = m[3];
+    else if (i + 1 < args.length) value = args[++i];
+    else return undefined;
+    if (spec.name === 'v') {
+      if (!/^\d+$/.test(String(value))) return undefined;
+      verbosity = Number(value);
+    } else if (spec.name !== 'logtostderr') flags.push([spec.name, value]);
+  }
+  return { flags, verbosity };
+}

@@ -1,0 +1,120 @@
+// yargs wiring: the full parser, used off the cache-hit path. It produces the same SetFlags the
+// hit parser produces, so both feed resolveTokenOptions identically.
+import yargs, { type Argv, type Options } from 'yargs';
+import { UsageError } from '../errors';
+import { CONVERT_FLAGS, GLOBAL_FLAGS, TOKEN_FLAGS, type FlagSpec } from './flags';
+import type { SetFlags } from './options';
+
+export type CommandName = 'get-token' | 'convert-kubeconfig' | 'remove-tokens' | 'remove-cache-dir';
+
+export interface ParsedCommand {
+  command: CommandName | 'help' | 'version';
+  flags: SetFlags;
+  verbosity: number;
+  helpText?: string;
+}
+
+// remove-tokens takes the identity flags too: with --server-id (or --context) it removes one identity.
+const REMOVE_FLAGS: FlagSpec[] = [
+  ...TOKEN_FLAGS,
+  { name: 'kubeconfig', type: 'string', describe: 'kubeconfig to read --context from' },
+  { name: 'context', type: 'string', describe: 'remove only the tokens of the identity this kubeconfig context\'s user runs' },
+];
+
+function toYargs(spec: FlagSpec): Options {
+  return {
+    alias: spec.alias,
+    type: spec.type,
+    describe: spec.describe,
+    requiresArg: spec.type === 'string',
+    hidden: spec.hidden,
+    deprecated: spec.deprecated,
+  };
+}
+
+function addFlags(y: Argv, specs: FlagSpec[]): Argv {
+  for (const spec of specs) y = y.option(spec.name, toYargs(spec));
+  return y;
+}
+
+/** Where a flag last appears in argv, so repeated or aliased flags resolve "last one wins" like pflag. */
+function lastPosition(argv: string[], spec: FlagSpec): number {
+  const forms = [`--${spec.name}`, ...(spec.alias ? [`-${spec.alias}`] : [])];
+  let at = -1;
+  argv.forEach((a, i) => {
+    if (forms.some((f) => a === f || a.startsWith(f + '='))) at = i;
+  });
+  return at;
+}
+
+function collect(argv: string[], args: Record<string, unknown>, specs: FlagSpec[]): SetFlags {
+  const found: Array<[number, string, string | boolean]> = [];
+  for (const spec of specs) {
+    const pos = lastPosition(argv, spec);
+    if (pos < 0 || args[spec.name] === undefined) continue;
+    const value = args[spec.name];
+    found.push([pos, spec.name, typeof value === 'boolean' ? value : String(value)]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, name, value]) => [name, value]);
+}
+
+export async function parseCommandLine(argv: string[], version: string): Promise<ParsedCommand> {
+  let result: ParsedCommand | undefined;
+  let printed = '';
+  const specsFor: Record<CommandName, FlagSpec[]> = {
+    'get-token': TOKEN_FLAGS,
+    'convert-kubeconfig': [...TOKEN_FLAGS, ...CONVERT_FLAGS.filter((f) => f.name !== 'dry-run'), CONVERT_FLAGS.find((f) => f.name === 'dry-run')!],
+    'remove-tokens': REMOVE_FLAGS,
+    'remove-cache-dir': REMOVE_FLAGS,
+  };
+  const done = (command: CommandName) => (args: Record<string, unknown>) => {
+    result = { command, flags: collect(argv, args, [...specsFor[command], ...GLOBAL_FLAGS]), verbosity: verbosityOf(args.v) };
+  };
+  const descriptions: Record<CommandName, string> = {
+    'get-token': 'get AAD token',
+    'convert-kubeconfig': 'convert kubeconfig to exec plugin format',
+    'remove-tokens': 'Remove all cached tokens from filesystem (deprecated: use remove-cache-dir)',
+    'remove-cache-dir': 'Remove cached authentication record and tokens from filesystem',
+  };
+  let y: Argv = yargs(argv)
+    .scriptName('kubelogin')
+    .usage('login to azure active directory and populate kubeconfig with AAD tokens\n\nUsage: $0 <command> [flags]')
+    .parserConfiguration({
+      'camel-case-expansion': false,
+      'dot-notation': false,
+      'duplicate-arguments-array': false,
+      'boolean-negation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'short-option-groups': false,
+      'strip-aliased': true,
+    })
+    .version(false)
+    .option('version', { type: 'boolean', describe: 'version for kubelogin' })
+    .help('help')
+    .alias('help', 'h')
+    .strict()
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err instanceof UsageError ? err : new UsageError(`${msg ?? err?.message}; run kubelogin --help for the commands and flags`);
+    }) as Argv;
+  y = addFlags(y, GLOBAL_FLAGS);
+  for (const command of Object.keys(specsFor) as CommandName[]) {
+    y = y.command(command, descriptions[command], (c) => addFlags(c, specsFor[command]), done(command));
+  }
+  const parsed = (await y.parseAsync(argv, {}, (_err, _argv, output) => {
+    printed = output;
+  })) as Record<string, unknown>;
+  if (printed) return { command: 'help', flags: [], verbosity: 0, helpText: printed };
+  if (result) return result;
+  if (parsed.version) return { command: 'version', flags: [], verbosity: 0, helpText: version };
+  const positional = (parsed._ as unknown[]) ?? [];
+  if (positional.length) throw new UsageError(`unknown command "${positional[0]}" for "kubelogin"; run kubelogin --help for the commands`);
+  return { command: 'help', flags: [], verbosity: 0, helpText: await y.getHelp() };
+}
+
+function verbosityOf(v: unknown): number {
+  const n = Number(v ?? 0);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}

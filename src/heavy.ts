@@ -1,0 +1,66 @@
+// Everything off the cache-hit path: yargs, the commands, and through them MSAL, jose, js-yaml.
+import { parseCommandLine, type ParsedCommand } from './cli/parse';
+import { resolveTokenOptions, validateTokenOptions, type SetFlags } from './cli/options';
+import type { Env } from './cli/env';
+import { getToken } from './commands/get-token';
+import { convertKubeconfig } from './commands/convert-kubeconfig';
+import { removeTokens } from './commands/remove-tokens';
+import { createLogger, type Logger } from './platform/log';
+import { VERSION_TEXT } from './version';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdinIsTTY: boolean;
+}
+
+function valueOf(flags: SetFlags, name: string): string | undefined {
+  const hit = flags.filter(([n]) => n === name).pop();
+  return hit === undefined ? undefined : String(hit[1]);
+}
+
+export async function run(argv: string[], env: Env, io: Io): Promise<void> {
+  const parsed = await parseCommandLine(argv, VERSION_TEXT);
+  const log = createLogger(parsed.verbosity, io.stderr);
+  try {
+    await dispatch(parsed, env, io, log);
+  } catch (err) {
+    if (err instanceof Error) err.message = log.scrub(err.message);
+    throw err;
+  }
+}
+
+async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): Promise<void> {
+  const deps = { env, log, stdout: io.stdout };
+  switch (parsed.command) {
+    case 'help':
+    case 'version':
+      io.stdout(parsed.helpText!.endsWith('\n') ? parsed.helpText! : parsed.helpText + '\n');
+      return;
+    case 'get-token': {
+      if (parsed.flags.some(([n]) => n === 'token-cache-dir')) io.stderr('Flag --token-cache-dir has been deprecated, use --cache-dir instead\n');
+      const { options } = resolveTokenOptions(parsed.flags, env);
+      validateTokenOptions(options);
+      io.stdout(await getToken(options, { env, log, now: Date.now, stdinIsTTY: io.stdinIsTTY }));
+      return;
+    }
+    case 'convert-kubeconfig': {
+      const { options, setFlags } = resolveTokenOptions(parsed.flags, env);
+      validateTokenOptions(options);
+      await convertKubeconfig(
+        { options, setFlags, kubeconfig: valueOf(parsed.flags, 'kubeconfig'), context: valueOf(parsed.flags, 'context'), azureConfigDir: valueOf(parsed.flags, 'azure-config-dir'), dryRun: valueOf(parsed.flags, 'dry-run') === 'true' },
+        deps,
+      );
+      return;
+    }
+    case 'remove-tokens':
+    case 'remove-cache-dir': {
+      if (parsed.command === 'remove-tokens') io.stderr('Command "remove-tokens" is deprecated, remove-tokens is deprecated, use remove-cache-dir instead\n');
+      const { options, setFlags } = resolveTokenOptions(parsed.flags, env);
+      const identity = setFlags.has('server-id') ? options : undefined;
+      if (identity) validateTokenOptions(identity);
+      await removeTokens({ cacheDir: options.cacheDir, identity, context: valueOf(parsed.flags, 'context'), kubeconfig: valueOf(parsed.flags, 'kubeconfig') }, deps);
+      return;
+    }
+  }
+}

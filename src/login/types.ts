@@ -1,0 +1,30 @@
+// What every login mode receives and returns. login/* never imports cache/: the command hands the
+// MSAL cache plugin in through this context.
+import type { ICachePlugin } from '@azure/msal-node';
+import type { Env } from '../cli/env';
+import type { TokenOptions } from '../cli/options';
+import type { Logger } from '../platform/log';
+
+export interface LoginContext {
+  options: TokenOptions;
+  /** `<server-id>/.default` */
+  scope: string;
+  /** Entra ID authority host with a trailing slash (--authority-host, else --environment's cloud). */
+  authorityHost: string;
+  env: Env;
+  log: Logger;
+  /** Aborts when --timeout runs out. */
+  signal: AbortSignal;
+  /** Whether a person can be asked (device code, browser): from KUBERNETES_EXEC_INFO and the tty. */
+  canPrompt: boolean;
+  /** Persistent MSAL cache for this identity (refresh tokens, accounts); absent when caching is off. */
+  cachePlugin?: ICachePlugin;
+}
+
+export interface AccessToken {
+  token: string;
+  /** Epoch milliseconds. */
+  expiresOn: number;
+}
+
+export type Login = (ctx: LoginContext) => Promise<AccessToken>;

@@ -1,0 +1,37 @@
+// The process boundary: argv/env/stdio in, exit code out. The cache-hit path runs from this small
+// CommonJS bundle; everything else is required from dist/heavy.cjs only on a miss.
+import { tryCacheHit } from './commands/get-token-hit';
+import { isKubeloginError, oneLine, errorMessage } from './errors';
+
+const stderr = (text: string) => process.stderr.write(text);
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'get-token') {
+    const hit = tryCacheHit(argv.slice(1), process.env, Date.now(), stderr);
+    if (hit) {
+      process.stdout.write(hit);
+      return 0;
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const heavy = require('./heavy.cjs') as typeof import('./heavy');
+  try {
+    await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY });
+    return 0;
+  } catch (err) {
+    const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
+    stderr(`Error: ${oneLine(text)}\n`);
+    return isKubeloginError(err) ? err.exitCode : 1;
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    // Azure/kubelogin exits 1 on Ctrl-C too; 'exit' handlers (lock, temp files) still run.
+    process.exit(1);
+  });
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
