@@ -25,8 +25,9 @@ export function quickParse(args: string[]): QuickArgs | undefined {
       else if (m[3] === 'true' || m[3] === 'false') value = m[3] === 'true';
       else return undefined;
     } else if (m[3] !== undefined) value = m[3];
-    else if (i + 1 < args.length) value = args[++i];
-    else return undefined;
+    else if (i + 1 < args.length && !args[i + 1].startsWith('-')) value = args[++i];
+    else return undefined; // yargs would reject "--flag -x"; let it say so
+
     if (spec.name === 'v') {
       if (!/^\d+$/.test(String(value))) return undefined;
       verbosity = Number(value);

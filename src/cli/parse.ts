@@ -68,7 +68,7 @@ export async function parseCommandLine(argv: string[], version: string): Promise
     'remove-cache-dir': REMOVE_FLAGS,
   };
   const done = (command: CommandName) => (args: Record<string, unknown>) => {
-    result = { command, flags: collect(argv, args, [...specsFor[command], ...GLOBAL_FLAGS]), verbosity: verbosityOf(args.v) };
+    result = { command, flags: collect(argv, args, specsFor[command]), verbosity: verbosityOf(args.v) };
   };
   const descriptions: Record<CommandName, string> = {
     'get-token': 'get AAD token',
@@ -97,7 +97,7 @@ export async function parseCommandLine(argv: string[], version: string): Promise
     .wrap(Math.min(120, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err instanceof UsageError ? err : new UsageError(`${msg ?? err?.message}; run kubelogin --help for the commands and flags`);
+      throw err instanceof UsageError ? err : new UsageError(`${pflagWording(msg ?? err?.message ?? '', argv)}; run kubelogin --help for the commands and flags`);
     }) as Argv;
   y = addFlags(y, GLOBAL_FLAGS);
   for (const command of Object.keys(specsFor) as CommandName[]) {
@@ -112,6 +112,20 @@ export async function parseCommandLine(argv: string[], version: string): Promise
   const positional = (parsed._ as unknown[]) ?? [];
   if (positional.length) throw new UsageError(`unknown command "${positional[0]}" for "kubelogin"; run kubelogin --help for the commands`);
   return { command: 'help', flags: [], verbosity: 0, helpText: await y.getHelp() };
+}
+
+/** yargs' wording → the pflag wording Azure/kubelogin users see. */
+function pflagWording(msg: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (unknown) {
+    const name = unknown[1].split(', ')[0];
+    if (argv[0] === name) return `unknown command "${name}" for "kubelogin"`;
+    if (argv.includes(name)) return `unexpected argument "${name}"`;
+    return `unknown flag: ${name.length === 1 ? `-${name}` : `--${name}`}`;
+  }
+  const missing = /^Not enough arguments following: (.+)$/.exec(msg);
+  if (missing) return `flag needs an argument: --${missing[1]}`;
+  return msg;
 }
 
 function verbosityOf(v: unknown): number {

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatExecCredential, readExecInfo, V1, V1BETA1 } from '../../../src/kube/exec-credential';
+
+test('apiVersion from KUBERNETES_EXEC_INFO', () => {
+  const table: Array<[string | undefined, string]> = [
+    [undefined, V1BETA1],
+    ['', V1BETA1],
+    ['{"apiVersion":""}', V1BETA1],
+    [`{"apiVersion":"${V1}","spec":{"interactive":true}}`, V1],
+    [`{"kind":"ExecCredential","apiVersion":"${V1BETA1}","spec":{}}`, V1BETA1],
+  ];
+  for (const [raw, want] of table) assert.equal(readExecInfo(raw).apiVersion, want, String(raw));
+});
+
+test('spec.interactive is read when present', () => {
+  assert.equal(readExecInfo(`{"apiVersion":"${V1}","spec":{"interactive":false}}`).interactive, false);
+  assert.equal(readExecInfo(`{"apiVersion":"${V1}","spec":{"interactive":true}}`).interactive, true);
+  assert.equal(readExecInfo(undefined).interactive, undefined);
+});
+
+test('unsupported or unparsable exec info is an error', () => {
+  assert.throws(() => readExecInfo('{"apiVersion":"client.authentication.k8s.io/v1alpha1"}'), /api version: client\.authentication\.k8s\.io\/v1alpha1 is not supported/);
+  assert.throws(() => readExecInfo('{nope'), /cannot unmarshal "\{nope" to ExecCredential/);
+});
+
+test('output: one JSON line, upstream key order, RFC 3339 seconds in UTC', () => {
+  const out = formatExecCredential(V1, 'tok', Date.UTC(2025, 1, 19, 5, 11, 17, 999));
+  assert.equal(out, '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false},"status":{"expirationTimestamp":"2025-02-19T05:11:17Z","token":"tok"}}\n');
+});
