@@ -11,9 +11,22 @@ const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 
 export type ClientAuthMethod = 'secret' | 'certificate' | 'federated' | 'none';
 
+/** client_secret_basic: `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1). */
+function basicCredentials(ctx: Ctx): { clientId: string; secret: string } | undefined {
+  const encoded = /^Basic\s+(\S+)$/i.exec(String(ctx.headers.authorization ?? ''))?.[1];
+  if (!encoded) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+}
+
 export function findClient(core: Core, ctx: Ctx): App {
+  const basic = basicCredentials(ctx);
+  if (basic && !ctx.form.has('client_id')) ctx.form.set('client_id', basic.clientId);
   const clientId = ctx.form.get('client_id');
   if (!clientId) throw errors.missingParameter('client_id');
+  ctx.record.clientId ??= clientId;
   const app = core.state.findApp(clientId);
   const wrongTenant = app?.tenantId && !isTenantAlias(ctx.tenant) && app.tenantId.toLowerCase() !== ctx.tenant.toLowerCase();
   if (!app || wrongTenant) throw errors.unknownApp(clientId, ctx.tenant);
@@ -24,7 +37,7 @@ const isPublic = (app: App) => app.publicClient ?? !(app.secret || app.certifica
 
 /** Authenticates the caller as `app`; user flows may go without credentials when the app is a public client. */
 export async function authenticateClient(core: Core, ctx: Ctx, app: App, userFlow: boolean): Promise<ClientAuthMethod> {
-  const secret = ctx.form.get('client_secret');
+  const secret = ctx.form.get('client_secret') ?? basicCredentials(ctx)?.secret ?? null;
   const assertion = ctx.form.get('client_assertion');
   if (secret !== null) {
     if (!app.secret || !safeEqual(secret, app.secret)) throw errors.badSecret(app.clientId);

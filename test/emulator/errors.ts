@@ -18,7 +18,7 @@ export function entraTimestamp(date = new Date()): string {
   return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-export function aadErrorBody(e: AadError, baseUrl: string, correlationId = randomUUID()): Record<string, unknown> {
+export function aadErrorBody(e: AadError, baseUrl: string, correlationId: string = randomUUID()): Record<string, unknown> {
   const traceId = randomUUID();
   const timestamp = entraTimestamp();
   return {

@@ -2,10 +2,12 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
+type PublicKey = Awaited<ReturnType<typeof generateKeyPair>>['publicKey'];
+
 export interface Signer {
   kid: string;
   publicJwk: JWK;
-  publicKey: CryptoKey;
+  publicKey: PublicKey;
   sign(claims: JWTPayload): Promise<string>;
 }
 

@@ -1,0 +1,73 @@
+// Demo: the real kubectl, this repo's bin/kubelogin (--login spn) and a fake AKS API server, all on loopback,
+// with the Entra ID emulator behind them. Runs `kubectl get namespaces` twice: a token request, then a cache hit.
+import fs from 'node:fs';
+import path from 'node:path';
+import { startEmulator, type Emulator } from '../test/emulator';
+import { startApiServer, type ApiServer } from '../test/fake-apiserver';
+import { execUser, writeKubeconfig } from '../test/helpers/kubeconfig';
+import { repoRoot } from '../test/helpers/paths';
+import { runKubectl, type RunResult } from '../test/helpers/run';
+import { makeTempDir } from '../test/helpers/tmp';
+
+const SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const CLIENT_ID = 'b9f5e3a1-0c2d-4e5f-8a7b-6c5d4e3f2a1b';
+const CLIENT_SECRET = 'demo-secret-not-real';
+
+function fail(message: string, r?: RunResult): never {
+  console.error(`\ndemo failed: ${message}`);
+  if (r) {
+    console.error(`kubectl exit code ${r.code}${r.timedOut ? ' (timed out)' : ''}`);
+    if (r.stdout) console.error(`--- kubectl stdout ---\n${r.stdout}`);
+    console.error(`--- kubectl stderr ---\n${r.stderr || '(empty)'}`);
+  }
+  process.exit(1);
+}
+
+async function getNamespaces(label: string, kubeconfig: string, home: string, emu: Emulator): Promise<void> {
+  const before = emu.count({ endpoint: 'token' });
+  const r = await runKubectl(['get', 'namespaces'], { kubeconfig, env: { HOME: home }, timeoutMs: 60_000 });
+  const tokenRequests = emu.count({ endpoint: 'token' }) - before;
+  console.log(`\n$ kubectl get namespaces   # ${label}: ${r.durationMs} ms, ${tokenRequests} token request(s)`);
+  if (r.code !== 0) fail(`kubectl get namespaces (${label}) did not succeed`, r);
+  process.stdout.write(r.stdout);
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'main.cjs'))) {
+    fail('dist/main.cjs is missing: bin/kubelogin needs the bundle. Run `npm run build` first.');
+  }
+  let emu: Emulator | undefined;
+  let api: ApiServer | undefined;
+  try {
+    emu = await startEmulator();
+    api = await startApiServer({ emulator: emu, audiences: [SERVER_ID] });
+    emu.addApp({ clientId: CLIENT_ID, tenantId: TENANT_ID, secret: CLIENT_SECRET });
+    console.log(`Entra ID emulator  ${emu.url}`);
+    console.log(`fake API server    ${api.url}`);
+
+    const dir = makeTempDir('kubelogin-demo-');
+    const home = path.join(dir, 'home');
+    fs.mkdirSync(home);
+    const kubeconfig = writeKubeconfig(path.join(dir, 'kubeconfig'), {
+      server: api.url,
+      caPem: api.caPem,
+      context: 'demo-aks',
+      user: execUser(
+        ['get-token', '--login', 'spn', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT_ID, '--authority-host', emu.authorityHost],
+        { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: CLIENT_SECRET, NODE_EXTRA_CA_CERTS: emu.caFile },
+      ),
+    });
+    console.log(`kubeconfig         ${kubeconfig}`);
+
+    await getNamespaces('first run', kubeconfig, home, emu);
+    await getNamespaces('second run, cache hit', kubeconfig, home, emu);
+    if (emu.count({ endpoint: 'token' }) !== 1) fail(`expected exactly 1 token request in total, saw ${emu.count({ endpoint: 'token' })}`);
+    console.log('\nOK: one token request for two kubectl commands.');
+  } finally {
+    await api?.close();
+    await emu?.close();
+  }
+}
+
+main().catch((e) => fail(e instanceof Error ? e.message : String(e)));
