@@ -31,6 +31,8 @@ export async function run(argv: string[], env: Env, io: Io): Promise<void> {
 }
 
 async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): Promise<void> {
+  // pflag prints this wherever --token-cache-dir is the deprecated spelling (remove-tokens owns it).
+  if (parsed.command !== 'remove-tokens' && parsed.flags.some(([n]) => n === 'token-cache-dir')) io.stderr('Flag --token-cache-dir has been deprecated, use --cache-dir instead\n');
   const deps = { env, log, stdout: io.stdout };
   switch (parsed.command) {
     case 'help':
@@ -38,7 +40,6 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): P
       io.stdout(parsed.helpText!.endsWith('\n') ? parsed.helpText! : parsed.helpText + '\n');
       return;
     case 'get-token': {
-      if (parsed.flags.some(([n]) => n === 'token-cache-dir')) io.stderr('Flag --token-cache-dir has been deprecated, use --cache-dir instead\n');
       const { options } = resolveTokenOptions(parsed.flags, env);
       validateTokenOptions(options);
       io.stdout(await getToken(options, { env, log, now: Date.now, stdinIsTTY: io.stdinIsTTY }));
@@ -55,7 +56,6 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): P
     }
     case 'remove-tokens':
     case 'remove-cache-dir': {
-      if (parsed.command === 'remove-tokens') io.stderr('Command "remove-tokens" is deprecated, remove-tokens is deprecated, use remove-cache-dir instead\n');
       const { options, setFlags } = resolveTokenOptions(parsed.flags, env);
       const identity = setFlags.has('server-id') ? options : undefined;
       if (identity) validateTokenOptions(identity);

@@ -48,7 +48,8 @@ export function defaultCacheDir(env: Env): string {
   return env[ENV.kubeCacheDir] || join(env.HOME || homedir(), '.kube', 'cache', 'kubelogin');
 }
 
-const STRING_FIELDS: Record<string, keyof TokenOptions> = {
+/** Each string flag's option field. */
+export const STRING_FIELDS: Record<string, keyof TokenOptions> = {
   'server-id': 'serverId',
   'client-id': 'clientId',
   'client-secret': 'clientSecret',
@@ -69,7 +70,8 @@ const STRING_FIELDS: Record<string, keyof TokenOptions> = {
   'redirect-url': 'redirectUrl',
   'login-hint': 'loginHint',
 };
-const BOOLEAN_FIELDS: Record<string, keyof TokenOptions> = {
+/** Each boolean flag's option field. */
+export const BOOLEAN_FIELDS: Record<string, keyof TokenOptions> = {
   legacy: 'legacy',
   'use-azurerm-env-vars': 'useAzurermEnvVars',
   'pop-enabled': 'popEnabled',

@@ -1,7 +1,13 @@
-// convert-kubeconfig (placeholder until implemented).
+// convert-kubeconfig: rewrites the Azure users of the kubeconfig file(s) to run `kubelogin get-token`.
+// Each user goes back to the file that defines it; files without a change are not touched, so a
+// second run is a no-op; --dry-run prints the files that would change instead of writing them.
+import { homedir } from 'node:os';
 import type { Env } from '../cli/env';
-import type { TokenOptions } from '../cli/options';
+import { BOOLEAN_FIELDS, STRING_FIELDS, type TokenOptions } from '../cli/options';
 import { ConfigError } from '../errors';
+import { convertKubeconfigs, type ConvertRequest } from '../kube/convert';
+import { dumpKubeconfig, loadKubeconfigFiles, saveKubeconfigs, type KubeconfigFile, type YamlMap } from '../kube/kubeconfig';
+import { sameYaml } from '../kube/kubeconfig-model';
 import type { Logger } from '../platform/log';
 
 export interface ConvertInput {
@@ -14,6 +20,73 @@ export interface ConvertInput {
   dryRun: boolean;
 }
 
-export async function convertKubeconfig(_input: ConvertInput, _deps: { env: Env; log: Logger; stdout: (text: string) => void }): Promise<void> {
-  throw new ConfigError('convert-kubeconfig is not implemented yet');
+interface Deps {
+  env: Env;
+  log: Logger;
+  stdout: (text: string) => void;
+}
+
+/** The option holding each flag's value after the env step. */
+const FLAG_OPTIONS: Record<string, keyof TokenOptions> = { ...STRING_FIELDS, ...BOOLEAN_FIELDS };
+const SECRET_FLAGS = ['client-secret', 'password', 'client-certificate-password'];
+/** The secret flags each login mode writes into the args when they are given. */
+const SECRETS_WRITTEN: Record<string, string[]> = { spn: ['client-secret', 'client-certificate-password'], ropc: ['password'] };
+const MAX_ATTEMPTS = 3;
+
+/** Flags + options (after the env step) → what the pure converter needs. */
+export function convertRequest(input: Omit<ConvertInput, 'dryRun'>): ConvertRequest {
+  const flags = new Map<string, string | boolean>();
+  for (const name of input.setFlags) {
+    const field = FLAG_OPTIONS[name];
+    if (field) flags.set(name, input.options[field] as string | boolean);
+  }
+  return { login: input.options.loginMethod, flags, context: input.context, azureConfigDir: input.azureConfigDir };
+}
+
+export async function convertKubeconfig(input: ConvertInput, deps: Deps): Promise<void> {
+  const { options, dryRun } = input;
+  for (const secret of [options.clientSecret, options.password, options.clientCertificatePassword]) deps.log.secret(secret);
+  const request = convertRequest(input);
+  const source = { explicit: input.kubeconfig, kubeconfigEnv: deps.env.KUBECONFIG, home: deps.env.HOME || homedir() };
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const files = loadKubeconfigFiles(source);
+    const changes = plan(files, request);
+    if (!changes.length) {
+      deps.log.v(dryRun ? 0 : 1, `nothing to convert in ${files.map((f) => f.path).join(', ')}`);
+      return;
+    }
+    if (dryRun) return deps.stdout(preview(files, changes, withoutSecrets(request)));
+    if (await saveKubeconfigs(changes)) return report(changes, request, deps.log);
+    deps.log.v(1, 'the kubeconfig changed while converting it; converting again');
+  }
+  throw new ConfigError('the kubeconfig kept changing while converting it; run convert-kubeconfig again');
+}
+
+function plan(files: KubeconfigFile[], request: ConvertRequest): Array<{ file: KubeconfigFile; doc: YamlMap }> {
+  const docs = convertKubeconfigs(files.map((f) => f.doc), request);
+  return files.map((file, i) => ({ file, doc: docs[i] })).filter(({ file, doc }) => !sameYaml(file.doc, doc));
+}
+
+/** One file: its YAML. Several: each headed by a `# <path>` comment, as a multi-document stream. */
+function preview(files: KubeconfigFile[], changes: Array<{ file: KubeconfigFile }>, shown: ConvertRequest): string {
+  const docs = convertKubeconfigs(files.map((f) => f.doc), shown);
+  const texts = changes.map(({ file }) => ({ file, text: dumpKubeconfig(docs[files.indexOf(file)], file.text) }));
+  if (texts.length === 1) return texts[0].text;
+  return texts.map(({ file, text }) => `# ${file.path}\n${text}`).join('---\n');
+}
+
+/** --dry-run output goes to a terminal or a log: secret values given as flags are shown as [REDACTED]. */
+function withoutSecrets(request: ConvertRequest): ConvertRequest {
+  const flags = new Map(request.flags);
+  for (const name of SECRET_FLAGS) if (flags.has(name)) flags.set(name, '[REDACTED]');
+  return { ...request, flags };
+}
+
+function report(changes: Array<{ file: KubeconfigFile }>, request: ConvertRequest, log: Logger): void {
+  const paths = changes.map((c) => c.file.path).join(', ');
+  log.v(1, `converted the Azure users in ${paths} to --login ${request.login}`);
+  const written = (SECRETS_WRITTEN[request.login] ?? []).filter((name) => request.flags.get(name));
+  if (written.length) {
+    log.warn(`${written.map((n) => `--${n}`).join(', ')} now stored in plain text in ${paths}; to keep secrets out of the kubeconfig, convert without them and set them in the environment kubectl runs in (see kubelogin get-token --help)`);
+  }
 }

@@ -1,0 +1,135 @@
+// Kubeconfig files: which ones (--kubeconfig, else KUBECONFIG, else ~/.kube/config), loading them
+// (the only importer of js-yaml), and writing changed ones back atomically under client-go's lock.
+import { readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { CORE_SCHEMA, dump, load, YAMLException } from 'js-yaml';
+import { ConfigError } from '../errors';
+import { isMap, sameYaml, type YamlMap } from './kubeconfig-model';
+import { lockFile, prepareWrite, type PendingWrite } from './write-file';
+
+export type { YamlMap } from './kubeconfig-model';
+
+export interface KubeconfigFile {
+  path: string;
+  /** The text as read, to detect a concurrent change before writing. */
+  text: string;
+  doc: YamlMap;
+}
+
+export interface KubeconfigSource {
+  /** --kubeconfig: exactly this file, which must exist. */
+  explicit?: string;
+  /** $KUBECONFIG: a path list; files that do not exist are skipped, like kubectl does. */
+  kubeconfigEnv?: string;
+  home: string;
+}
+
+export function kubeconfigPaths(src: KubeconfigSource): string[] {
+  if (src.explicit) return [resolve(src.explicit)];
+  const listed = (src.kubeconfigEnv ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p));
+  return listed.length ? [...new Set(listed)] : [join(src.home, '.kube', 'config')];
+}
+
+/** Loads every existing file of the source, in precedence order. */
+export function loadKubeconfigFiles(src: KubeconfigSource): KubeconfigFile[] {
+  const paths = kubeconfigPaths(src);
+  const files = paths.flatMap((path) => {
+    const text = readKubeconfigText(path, !!src.explicit);
+    return text === undefined ? [] : [{ path, text, doc: parseKubeconfig(text, path) }];
+  });
+  if (!files.length) {
+    throw new ConfigError(`unable to load kubeconfig: no file found at ${paths.join(', ')}; pass --kubeconfig <file> or set KUBECONFIG`);
+  }
+  return files;
+}
+
+/** One file, parsed; for commands that read a kubeconfig without changing it. */
+export function loadKubeconfig(path: string): YamlMap {
+  return parseKubeconfig(readKubeconfigText(path, true)!, path);
+}
+
+function readKubeconfigText(path: string, mustExist: boolean): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !mustExist) return undefined;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new ConfigError(`unable to load kubeconfig: ${path}: ${why}; pass an existing, readable kubeconfig file`);
+  }
+}
+
+export function parseKubeconfig(text: string, path: string): YamlMap {
+  let doc: unknown;
+  try {
+    doc = load(text, { schema: CORE_SCHEMA, filename: path });
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
+    throw new ConfigError(`unable to load kubeconfig: ${path}: ${err.reason}${at}; fix the YAML and run again`);
+  }
+  if (doc === undefined || doc === null) return {};
+  if (!isMap(doc)) throw new ConfigError(`unable to load kubeconfig: ${path}: the document is not a mapping; fix the file and run again`);
+  for (const list of ['users', 'contexts', 'clusters']) {
+    const value = doc[list];
+    if (value !== undefined && value !== null && !Array.isArray(value)) {
+      throw new ConfigError(`unable to load kubeconfig: ${path}: "${list}" is not a list; fix the file and run again`);
+    }
+  }
+  return doc;
+}
+
+/** YAML text for a document; lists are indented the way the original text indents them (kubectl: not at all). */
+export function dumpKubeconfig(doc: YamlMap, original = ''): string {
+  const indentedLists = !/^- /m.test(original) && /^ +- /m.test(original);
+  const text = dump(doc, { schema: CORE_SCHEMA, lineWidth: -1, noRefs: true, noArrayIndent: !indentedLists });
+  // js-yaml quotes every string starting with "-"; a flag such as --login is a valid plain scalar, and
+  // kubectl and az write exec args unquoted, so keep them that way.
+  const plain = text.replace(/^(\s*- |[^\n]*: )'(--?[A-Za-z][A-Za-z0-9-]*)'$/gm, '$1$2');
+  // The pattern could also meet a line inside a block scalar: then keep js-yaml's text as it is.
+  return plain === text || sameYaml(load(plain, { schema: CORE_SCHEMA }), doc) ? plain : text;
+}
+
+/**
+ * Writes the new documents: locks every file (sorted, like client-go), checks that none changed since
+ * it was read, writes all temp files, then renames them. Returns false, having written nothing, when
+ * a file changed underneath (the caller reloads and converts again).
+ */
+export async function saveKubeconfigs(changes: Array<{ file: KubeconfigFile; doc: YamlMap }>): Promise<boolean> {
+  const sorted = [...changes].sort((a, b) => (a.file.path < b.file.path ? -1 : 1));
+  const releases: Array<() => void> = [];
+  const pending: Array<{ path: string; write: PendingWrite }> = [];
+  try {
+    for (const { file } of sorted) releases.push(await lock(file.path));
+    if (sorted.some(({ file }) => readKubeconfigText(file.path, true) !== file.text)) return false;
+    for (const { file, doc } of sorted) {
+      pending.push({ path: file.path, write: writing(file.path, () => prepareWrite(file.path, dumpKubeconfig(doc, file.text))) });
+    }
+    while (pending.length) {
+      writing(pending[0].path, () => pending[0].write.commit());
+      pending.shift();
+    }
+    return true;
+  } finally {
+    for (const p of pending) p.write.abort();
+    for (const release of releases) release();
+  }
+}
+
+async function lock(path: string): Promise<() => void> {
+  try {
+    return await lockFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' ? `${path}.lock exists (kubectl or another kubelogin is writing it)` : (err as Error).message;
+    throw new ConfigError(`unable to lock kubeconfig: ${why}; run again, or delete ${path}.lock if nothing else is running`);
+  }
+}
+
+function writing<T>(path: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    throw new ConfigError(`unable to write kubeconfig ${path}: ${(err as Error).message}; check that you may write the file and its folder`);
+  }
+}
