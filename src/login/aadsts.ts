@@ -38,3 +38,34 @@ export function remedyFor(codes: number[]): string | undefined {
   for (const code of codes) if (REMEDIES[code]) return REMEDIES[code];
   return undefined;
 }
+
+export interface OAuthErrorFields {
+  error?: string;
+  description?: string;
+  codes?: number[];
+  status?: number;
+}
+
+/** One line: `<what>: <error>: <first line of the description> (<remedy>)`. */
+export function entraErrorMessage(what: string, e: OAuthErrorFields): string {
+  const description = (e.description ?? '').split(/\r?\n|Trace ID:/)[0].trim();
+  const codes = e.codes?.length ? e.codes : aadstsCodes(e.description ?? '');
+  const remedy = remedyFor(codes);
+  const head = [e.error, description].filter(Boolean).join(': ') || `HTTP ${e.status ?? 'error'}`;
+  return `${what}: ${head}${remedy ? ` (${remedy})` : ''}`;
+}
+
+/** Reads an OAuth 2.0 error response body (Entra's JSON shape); anything else yields only the status. */
+export function parseOAuthError(status: number, body: string): OAuthErrorFields {
+  try {
+    const json = JSON.parse(body) as { error?: unknown; error_description?: unknown; error_codes?: unknown };
+    return {
+      status,
+      error: typeof json.error === 'string' ? json.error : undefined,
+      description: typeof json.error_description === 'string' ? json.error_description : undefined,
+      codes: Array.isArray(json.error_codes) ? json.error_codes.filter((c): c is number => typeof c === 'number') : undefined,
+    };
+  } catch {
+    return { status };
+  }
+}

@@ -9,11 +9,14 @@ import {
   type AuthenticationResult,
   type ClientAssertionCallback,
   type Configuration,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
   type ManagedIdentityIdParams,
   type NodeSystemOptions,
 } from '@azure/msal-node';
-import { AuthError, KubeloginError, TimeoutError, errorMessage } from '../errors';
-import { aadstsCodes, remedyFor } from './aadsts';
+import { AuthError, ConfigError, KubeloginError, TimeoutError, errorMessage, isKubeloginError } from '../errors';
+import { aadstsCodes, entraErrorMessage } from './aadsts';
 import type { AccessToken, LoginContext } from './types';
 
 export type { AuthenticationResult, AccountInfo, ManagedIdentityIdParams } from '@azure/msal-node';
@@ -54,7 +57,28 @@ export function publicClient(ctx: LoginContext, clientId: string): PublicClientA
 export function confidentialClient(ctx: LoginContext, clientId: string, credential: ClientCredential): ConfidentialClientApplication {
   const config = baseConfig(ctx, clientId);
   config.auth = { ...config.auth, ...credential };
+  config.system = { ...config.system, networkClient: abortableNetwork(ctx) };
   return new ConfidentialClientApplication(config);
+}
+
+/** MSAL's requests on fetch with ctx.signal, so --timeout ends an in-flight request and the process can exit. */
+export function abortableNetwork(ctx: LoginContext): INetworkModule {
+  async function request<T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions, timeoutMs?: number): Promise<NetworkResponse<T>> {
+    const signal = timeoutMs ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) : ctx.signal;
+    const res = await fetch(url, { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal });
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, key) => (headers[key] = value));
+    const text = await res.text();
+    try {
+      return { headers, body: JSON.parse(text) as T, status: res.status };
+    } catch {
+      throw new ConfigError(`${new URL(url).host} answered HTTP ${res.status} with something that is not JSON; check --authority-host / --environment`);
+    }
+  }
+  return {
+    sendGetRequestAsync: (url, options, timeoutMs) => request(url, 'GET', options, timeoutMs),
+    sendPostRequestAsync: (url, options) => request(url, 'POST', options),
+  };
 }
 
 export function managedIdentityClient(ctx: LoginContext, id: ManagedIdentityIdParams): ManagedIdentityApplication {
@@ -85,16 +109,61 @@ export async function run<T>(ctx: LoginContext, what: string, call: () => Promis
   }
 }
 
+// MSAL's own (client-side) failures that need words a user can act on.
+const MSAL_REMEDIES: Record<string, string> = {
+  endpoints_resolution_error: 'could not read the OpenID configuration of the authority: check --authority-host / --environment, --tenant-id and the network',
+  network_error: 'could not reach the authority: check the network, a proxy, and --authority-host / --environment',
+};
+
 /** MSAL/Entra errors → AuthError with the AADSTS code's remedy; ours pass through. */
 export function toError(err: unknown, what: string): KubeloginError {
-  if (err instanceof KubeloginError) return err;
+  if (isKubeloginError(err)) return err;
+  if (err instanceof MsalAuthError && MSAL_REMEDIES[err.errorCode]) {
+    return new ConfigError(`${what}: ${err.errorCode}: ${MSAL_REMEDIES[err.errorCode]}`, { cause: err });
+  }
   if (err instanceof MsalAuthError) {
-    const description = (err.errorMessage || err.message || '').split(/\r?\n|Trace ID:/)[0].trim();
-    const codes = aadstsCodes(err.errorMessage || err.message || '');
-    const remedy = remedyFor(codes);
+    const text = err.errorMessage || err.message || '';
+    // Server errors arrive as "Error(s): … - Timestamp: … - Description: <Entra's text> - Correlation ID: …".
+    const description = / - Description: ([\s\S]*?) - Correlation ID: /.exec(text)?.[1] ?? text;
+    const codes = aadstsCodes(text);
     const status = (err as { status?: number }).status;
-    const text = `${what}: ${err.errorCode}${description ? `: ${description}` : ''}${remedy ? ` (${remedy})` : ''}`;
-    return new AuthError(text, { error: err.errorCode, errorCodes: codes, status }, { cause: err });
+    const message = entraErrorMessage(what, { error: err.errorCode, description, codes, status });
+    return new AuthError(message, { error: err.errorCode, errorCodes: codes, status }, { cause: err });
   }
   return new AuthError(`${what}: ${errorMessage(err)}`, {}, { cause: err });
+}
+
+/** Azure/kubelogin's credential-construction failure, with what to do about it. */
+export function credentialError(problem: string, remedy: string): ConfigError {
+  return new ConfigError(`failed to create azidentity credential: ${problem}: ${remedy}`);
+}
+
+/** Client-credentials grant (secret, certificate or assertion callback) for ctx.scope; MSAL's cache is tried first. */
+export async function clientCredentialToken(ctx: LoginContext, clientId: string, credential: ClientCredential): Promise<AccessToken> {
+  const app = confidentialClient(ctx, clientId, credential);
+  const result = await run(ctx, 'failed to get token', () => app.acquireTokenByClientCredential({ scopes: [ctx.scope] }));
+  return toAccessToken(result, ctx);
+}
+
+export interface HttpReply {
+  status: number;
+  body: string;
+}
+
+/** fetch under the --timeout signal, for the few requests MSAL does not make for us; never logs bodies. */
+export async function send(ctx: LoginContext, what: string, url: string, init: RequestInit): Promise<HttpReply> {
+  const timedOut = () => new TimeoutError(`${what}: timed out after --timeout; raise --timeout or check the network`);
+  if (ctx.signal.aborted) throw timedOut();
+  ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).origin}${new URL(url).pathname}`);
+  try {
+    const res = await fetch(url, { ...init, signal: ctx.signal });
+    const reply = { status: res.status, body: await res.text() };
+    ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${reply.status}`);
+    return reply;
+  } catch (err) {
+    if (ctx.signal.aborted) throw timedOut();
+    const cause = (err as { cause?: unknown }).cause;
+    const detail = cause ? `${errorMessage(err)}: ${errorMessage(cause)}` : errorMessage(err);
+    throw new ConfigError(`${what}: ${detail}; check the network and the URL`, { cause: err });
+  }
 }

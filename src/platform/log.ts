@@ -14,7 +14,9 @@ export interface Logger {
 }
 
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const FIELD = /("?(?:access_token|refresh_token|id_token|client_secret|client_assertion|password|assertion|code|device_code|oidcToken|value|token)"?\s*[:=]\s*"?)([^"&\s,}]+)/gi;
+const SECRET_KEYS = 'access_token|refresh_token|id_token|client_secret|client_assertion|password|assertion|code|device_code|oidcToken|value|token';
+// A JSON key ("token": "…") or a form/query field (token=…), never prose such as "failed to get token: …".
+const FIELD = new RegExp(`((?:"(?:${SECRET_KEYS})"\\s*:\\s*"?)|(?:\\b(?:${SECRET_KEYS})=))([^"&\\s,}]+)`, 'gi');
 
 export function redact(text: string, secrets: Iterable<string> = []): string {
   let out = text;
