@@ -4,6 +4,7 @@ import { tryCacheHit } from './commands/get-token-hit';
 import { isKubeloginError, oneLine, errorMessage } from './errors';
 
 const stderr = (text: string) => process.stderr.write(text);
+let heavyLoaded = false;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'get-token') {
@@ -15,6 +16,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const heavy = require('./heavy.cjs') as typeof import('./heavy');
+  heavyLoaded = true;
   try {
     await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY });
     return 0;
@@ -34,4 +36,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  // Off the hit path, a library handle (a browser listener, a keep-alive socket) must not keep kubectl
+  // waiting: once stdout has drained, leave. ('exit' handlers still release locks and temp files.)
+  if (heavyLoaded) {
+    process.stdout.write('', () => process.exit(code));
+  }
 });

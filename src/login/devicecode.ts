@@ -1,7 +1,175 @@
-// --login devicecode (placeholder until implemented).
-import { ConfigError } from '../errors';
-import type { LoginContext, AccessToken } from './types';
+// --login devicecode: the RFC 8628 device authorization grant, polled here because MSAL's poller gives
+// up on `slow_down`. The refresh token is then handed to MSAL (acquireTokenByRefreshToken) so that its
+// cache holds the account and later runs refresh silently. --legacy uses Entra's v1 endpoints with
+// `resource` (audience `spn:<server id>`) and keeps no refresh token, as Azure/kubelogin does.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthError, TimeoutError, errorMessage } from '../errors';
+import { aadstsCodes, remedyFor } from './aadsts';
+import { authorityFor, run, toAccessToken, type PublicClientApplication } from './msal';
+import type { AccessToken, LoginContext } from './types';
+import { noPerson, requireOptions, userFlow } from './user-flow';
 
-export async function devicecode(_ctx: LoginContext): Promise<AccessToken> {
-  throw new ConfigError('--login devicecode is not implemented yet');
+const CREDENTIAL = 'DeviceCodeCredential';
+const WHAT = `failed to authenticate: ${CREDENTIAL}`;
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+interface Grant {
+  deviceCodeUrl: string;
+  tokenUrl: string;
+  start: Record<string, string>;
+  poll: (deviceCode: string) => Record<string, string>;
+}
+
+interface DeviceAuthorization {
+  device_code: string;
+  user_code: string;
+  verification_uri?: string;
+  verification_url?: string;
+  expires_in?: number | string;
+  interval?: number | string;
+  message?: string;
+}
+
+interface Tokens {
+  access_token: string;
+  refresh_token?: string;
+  expires_in?: number | string;
+  expires_on?: number | string;
+}
+
+type Body = Record<string, unknown> & { error?: string; error_description?: string };
+
+export async function devicecode(ctx: LoginContext): Promise<AccessToken> {
+  requireOptions(ctx, ['clientId', 'tenantId']);
+  if (ctx.options.legacy) {
+    if (!ctx.canPrompt) throw noPerson(CREDENTIAL);
+    return fromTokens(ctx, await deviceFlow(ctx, v1Grant(ctx)));
+  }
+  return userFlow(ctx, { credential: CREDENTIAL, needsPerson: true, login: (app) => signIn(ctx, app) });
+}
+
+async function signIn(ctx: LoginContext, app: PublicClientApplication): Promise<AccessToken> {
+  const tokens = await deviceFlow(ctx, v2Grant(ctx));
+  if (!tokens.refresh_token || !ctx.cachePlugin) return fromTokens(ctx, tokens);
+  try {
+    const request = { refreshToken: tokens.refresh_token, scopes: [ctx.scope], forceCache: true };
+    return toAccessToken(await run(ctx, 'failed to store sign-in', () => app.acquireTokenByRefreshToken(request)), ctx);
+  } catch (err) {
+    ctx.log.warn(`could not keep the sign-in for later runs (${errorMessage(err)}); the next sign-in will ask for a code again`);
+    return fromTokens(ctx, tokens);
+  }
+}
+
+function v2Grant(ctx: LoginContext): Grant {
+  const base = `${authorityFor(ctx)}/oauth2/v2.0`;
+  const client_id = ctx.options.clientId;
+  return {
+    deviceCodeUrl: `${base}/devicecode`,
+    tokenUrl: `${base}/token`,
+    start: { client_id, scope: `${ctx.scope} openid profile offline_access` },
+    poll: (device_code) => ({ grant_type: DEVICE_CODE_GRANT, client_id, device_code, client_info: '1' }),
+  };
+}
+
+function v1Grant(ctx: LoginContext): Grant {
+  const base = `${authorityFor(ctx)}/oauth2`;
+  const client_id = ctx.options.clientId;
+  const resource = ctx.scope.replace('/.default', '');
+  return {
+    deviceCodeUrl: `${base}/devicecode`,
+    tokenUrl: `${base}/token`,
+    start: { client_id, resource },
+    poll: (code) => ({ grant_type: 'device_code', client_id, code, resource }),
+  };
+}
+
+async function deviceFlow(ctx: LoginContext, grant: Grant): Promise<Tokens> {
+  const started = Date.now();
+  const { status, body } = await post(ctx, grant.deviceCodeUrl, grant.start);
+  if (status !== 200 || !body.device_code) throw oauthError(body, status);
+  const auth = body as unknown as DeviceAuthorization;
+  ctx.log.secret(auth.device_code);
+  ctx.log.prompt(auth.message || `To sign in, use a web browser to open the page ${auth.verification_uri ?? auth.verification_url} and enter the code ${auth.user_code} to authenticate.`);
+  const lifetime = seconds(auth.expires_in, 900);
+  const deadline = started + lifetime * 1000;
+  let interval = seconds(auth.interval, 5);
+  for (;;) {
+    await wait(ctx, Math.min(interval * 1000, deadline - Date.now()));
+    if (Date.now() >= deadline) throw expired(lifetime);
+    const answer = await post(ctx, grant.tokenUrl, grant.poll(auth.device_code));
+    if (answer.status === 200 && answer.body.access_token) return secret(ctx, answer.body as unknown as Tokens);
+    const error = answer.body.error;
+    if (error === 'authorization_pending') continue;
+    if (error === 'slow_down') {
+      interval += 5; // RFC 8628 §3.5
+      ctx.log.v(5, `${CREDENTIAL}: slow_down: polling every ${interval}s`);
+    } else if (error === 'expired_token' || error === 'code_expired') throw expired(lifetime);
+    else if (error === 'authorization_declined' || error === 'access_denied') throw declined(answer.body, answer.status);
+    else if (answer.status >= 500) ctx.log.v(2, `${CREDENTIAL}: token endpoint answered ${answer.status}; polling on`);
+    else throw oauthError(answer.body, answer.status);
+  }
+}
+
+async function post(ctx: LoginContext, url: string, params: Record<string, string>): Promise<{ status: number; body: Body }> {
+  let text: string;
+  let status: number;
+  try {
+    const res = await fetch(url, { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' }, signal: ctx.signal });
+    status = res.status;
+    text = await res.text();
+  } catch (err) {
+    if (ctx.signal.aborted) throw timedOut(ctx);
+    const cause = (err as { cause?: unknown }).cause;
+    throw new AuthError(`${WHAT}: POST ${url}: ${errorMessage(cause ?? err)}; check the network and --authority-host/--environment`, {}, { cause: err });
+  }
+  try {
+    return { status, body: JSON.parse(text) as Body };
+  } catch {
+    if (status >= 500) return { status, body: {} };
+    throw new AuthError(`${WHAT}: POST ${url}: HTTP ${status} with a body that is not JSON; check --authority-host/--environment`, { status });
+  }
+}
+
+async function wait(ctx: LoginContext, ms: number): Promise<void> {
+  try {
+    await sleep(Math.max(0, ms), undefined, { signal: ctx.signal });
+  } catch {
+    throw timedOut(ctx);
+  }
+}
+
+function secret(ctx: LoginContext, t: Tokens): Tokens {
+  ctx.log.secret(t.access_token);
+  ctx.log.secret(t.refresh_token);
+  return t;
+}
+
+function fromTokens(ctx: LoginContext, t: Tokens): AccessToken {
+  const expiresOn = t.expires_on ? Number(t.expires_on) * 1000 : Date.now() + seconds(t.expires_in, 3600) * 1000;
+  return { token: t.access_token, expiresOn };
+}
+
+function seconds(value: number | string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+function timedOut(ctx: LoginContext): TimeoutError {
+  return new TimeoutError(`${WHAT}: context deadline exceeded (the sign-in did not complete within --timeout ${ctx.options.timeoutMs / 1000}s); enter the code sooner, or raise --timeout (or AZURE_CLI_TIMEOUT)`);
+}
+
+function expired(lifetime: number): AuthError {
+  return new AuthError(`${WHAT}: expired_token: the device code expired before the sign-in was completed; run the command again and enter the code within ${lifetime}s`, { error: 'expired_token' });
+}
+
+function declined(body: Body, status: number): AuthError {
+  return new AuthError(`${WHAT}: ${body.error}: the sign-in was declined; run the command again and approve it with the intended account`, { error: body.error, status });
+}
+
+function oauthError(body: Body, status: number): AuthError {
+  const description = String(body.error_description ?? '').split(/\r?\n/)[0].trim();
+  const codes = aadstsCodes(String(body.error_description ?? ''));
+  const remedy = remedyFor(codes);
+  const text = `${WHAT}: ${body.error ?? `HTTP ${status}`}${description ? `: ${description}` : ''}${remedy ? ` (${remedy})` : ''}`;
+  return new AuthError(text, { error: body.error, errorCodes: codes, status });
 }

@@ -1,0 +1,105 @@
+// Shared by the user (public client) modes: required options, then "silent first": refresh the cached
+// account through MSAL's cache, and only when that needs a person run the mode's full grant.
+import { AuthError, InteractionRequiredError, KubeloginError, UsageError, errorMessage } from '../errors';
+import { publicClient, run, toAccessToken, type AccountInfo, type PublicClientApplication } from './msal';
+import type { AccessToken, LoginContext } from './types';
+
+export interface UserFlow {
+  /** azidentity's credential name, which users know from Azure/kubelogin's messages. */
+  credential: string;
+  /** Which cached account: `strict` (ropc) takes only that user; otherwise it is a preference (--login-hint). */
+  account?: { username: string; strict: boolean };
+  /** Whether the full grant needs a person (device code, browser). */
+  needsPerson: boolean;
+  /** The full grant; gets the MSAL app so what it obtains lands in MSAL's cache. */
+  login: (app: PublicClientApplication) => Promise<AccessToken>;
+}
+
+const REMEDY: Record<string, string> = {
+  clientId: 'pass --client-id or set AAD_SERVICE_PRINCIPAL_CLIENT_ID or AZURE_CLIENT_ID (for AKS: 80faf920-1908-4b52-b5ef-a8e7bedfc67a)',
+  tenantId: 'pass --tenant-id or set AZURE_TENANT_ID',
+  username: 'pass --username or set AAD_USER_PRINCIPAL_NAME or AZURE_USERNAME',
+  password: 'pass --password or set AAD_USER_PRINCIPAL_PASSWORD or AZURE_PASSWORD',
+};
+const LABEL: Record<string, string> = { clientId: 'client ID', tenantId: 'tenant ID', username: 'username', password: 'password' };
+
+/** Azure/kubelogin's credential-construction checks, in its order, each with what to do. */
+export function requireOptions(ctx: LoginContext, fields: Array<'clientId' | 'tenantId' | 'username' | 'password'>): void {
+  for (const field of fields) {
+    if (!ctx.options[field]) throw new UsageError(`failed to create azidentity credential: ${LABEL[field]} cannot be empty; ${REMEDY[field]}`);
+  }
+}
+
+export async function userFlow(ctx: LoginContext, flow: UserFlow): Promise<AccessToken> {
+  const app = publicClient(ctx, ctx.options.clientId);
+  const silent = await trySilent(ctx, app, flow);
+  if (silent.token) return silent.token;
+  if (flow.needsPerson && !ctx.canPrompt) throw noPerson(flow.credential, silent.why);
+  if (silent.why) {
+    const note = `the cached sign-in could not be refreshed (${silent.why}); signing in again`;
+    if (flow.needsPerson) ctx.log.warn(note);
+    else ctx.log.v(3, note);
+  }
+  return flow.login(app);
+}
+
+/** Fail fast rather than wait for a code or a browser nobody will see (a CI job would hang until --timeout). */
+export function noPerson(credential: string, why?: string): InteractionRequiredError {
+  const cached = why ? `the cached sign-in could not be refreshed (${why})` : 'there is no cached sign-in to refresh';
+  return new InteractionRequiredError(
+    `failed to authenticate: ${credential}: sign-in needs a person, but this run is not interactive ` +
+      `(kubectl set spec.interactive=false, or stdin is not a terminal) and ${cached}; ` +
+      'run a kubectl command in a terminal once to sign in (e.g. kubectl get nodes), ' +
+      'or use a non-interactive --login (spn, workloadidentity, azurecli, msi)',
+  );
+}
+
+/** A token from MSAL's cache or refresh token; else why not, when there was an account to try. */
+async function trySilent(ctx: LoginContext, app: PublicClientApplication, flow: UserFlow): Promise<{ token?: AccessToken; why?: string }> {
+  if (!ctx.cachePlugin) return {};
+  let accounts: AccountInfo[];
+  try {
+    accounts = await app.getTokenCache().getAllAccounts();
+  } catch (err) {
+    ctx.log.warn(`could not read the cached sign-in (${errorMessage(err)}); signing in without it`);
+    return {};
+  }
+  const account = pickAccount(accounts, ctx.options.tenantId, flow.account);
+  if (!account) {
+    ctx.log.v(5, `${flow.credential}: no cached account; full sign-in`);
+    return {};
+  }
+  try {
+    const result = await run(ctx, `failed to get token for ${account.username}`, () => app.acquireTokenSilent({ account, scopes: [ctx.scope] }));
+    ctx.log.v(5, `${flow.credential}: token for ${account.username} from MSAL's cache or refresh token`);
+    return { token: toAccessToken(result, ctx) };
+  } catch (err) {
+    if (!needsInteraction(err)) throw err;
+    ctx.log.v(5, `${flow.credential}: ${errorMessage(err)}`);
+    return { why: shortReason(err as AuthError) };
+  }
+}
+
+/** The account for this run: the username asked for, else (unless strict) one in the tenant asked for, else any. */
+export function pickAccount(accounts: AccountInfo[], tenantId: string, want?: UserFlow['account']): AccountInfo | undefined {
+  const same = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+  const named = want ? accounts.find((a) => same(a.username, want.username)) : undefined;
+  if (named || want?.strict) return named;
+  return accounts.find((a) => same(a.tenantId, tenantId)) ?? accounts[0];
+}
+
+// MSAL raises InteractionRequiredAuthError for missing tokens and interaction_required; a refresh token
+// that Entra rejects (revoked, expired: AADSTS50173, 700082) comes back as a plain invalid_grant.
+const INTERACTION_CODES = new Set(['invalid_grant', 'interaction_required', 'login_required', 'consent_required', 'no_tokens_found', 'bad_token']);
+
+/** `invalid_grant AADSTS50173` rather than Entra's whole paragraph. */
+function shortReason(err: AuthError): string {
+  const code = err.details.errorCodes?.[0];
+  return [err.details.error, code && `AADSTS${code}`].filter(Boolean).join(' ') || errorMessage(err);
+}
+
+function needsInteraction(err: unknown): boolean {
+  if (!(err instanceof AuthError)) return false;
+  const cause = (err as KubeloginError).cause as { name?: string } | undefined;
+  return cause?.name === 'InteractionRequiredAuthError' || INTERACTION_CODES.has(err.details.error ?? '');
+}

@@ -1,0 +1,80 @@
+// Real kubectl running bin/kubelogin --login devicecode from a kubeconfig exec entry, against the emulator
+// and the fake API server: sign-in in a terminal, silent reuse without one, fail-fast with nobody to ask.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { startEmulator, type Emulator } from '../emulator';
+import { startApiServer, type ApiServer } from '../fake-apiserver';
+import { execUser, writeKubeconfig } from '../helpers/kubeconfig';
+import { repoRoot } from '../helpers/paths';
+import { cleanEnv, collect, runKubectl } from '../helpers/run';
+import { makeTempDir } from '../helpers/tmp';
+
+const SERVER_ID = 'e2e-devicecode-server';
+const CLIENT_ID = 'e2e-devicecode-client';
+const TENANT = 'e2e-devicecode-tenant';
+const USER = 'kim@example.com';
+
+let emu: Emulator;
+let api: ApiServer;
+
+before(async () => {
+  // Below get-token's 5-minute refresh-ahead: a second kubectl run must go through the refresh token.
+  emu = await startEmulator({ tokenLifetimeSeconds: 200 });
+  emu.addApp({ clientId: CLIENT_ID, publicClient: true });
+  emu.addUser({ username: USER, password: 'not-used' });
+  api = await startApiServer({ emulator: emu, audiences: [SERVER_ID] });
+});
+after(async () => {
+  await api.close();
+  await emu.close();
+});
+beforeEach(() => {
+  emu.deviceCode = { interval: 0.25, expiresIn: 900, slowDownTimes: 0, autoApproveAs: USER };
+  emu.reset();
+  api.requests.length = 0;
+});
+
+function kubeconfig(cacheDir: string): string {
+  const args = ['get-token', '--login', 'devicecode', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir];
+  const user = execUser(args, { NODE_EXTRA_CA_CERTS: emu.caFile }, { interactiveMode: 'IfAvailable' });
+  return writeKubeconfig(path.join(cacheDir, 'kubeconfig'), { server: api.url, caPem: api.caPem, user });
+}
+
+/** kubectl with a pseudo-terminal on stdin (util-linux `script`), so kubectl lets the plugin prompt. */
+function kubectlInTerminal(config: string, args: string[]) {
+  const command = ['kubectl', '--kubeconfig', config, ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  return collect(child, { timeoutMs: 20_000 });
+}
+
+describe('devicecode through kubectl', () => {
+  test('kubectl get namespaces signs in with a device code in a terminal, then reuses it without one', async () => {
+    const config = kubeconfig(makeTempDir());
+    const first = await kubectlInTerminal(config, ['get', 'namespaces']);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /To sign in, use a web browser .* enter the code \w+/);
+    assert.match(first.stdout, /\bdefault\b/);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 1);
+    assert.ok(api.requests.some((r) => r.status === 200 && r.aud === SERVER_ID));
+
+    emu.deviceCode.autoApproveAs = undefined;
+    const again = await runKubectl(['get', 'namespaces'], { kubeconfig: config });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /\bdefault\b/);
+    assert.doesNotMatch(again.stderr, /enter the code/);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 1, 'no second device code');
+    assert.ok(emu.count({ grantType: 'refresh_token' }) >= 2, 'the hand-over to MSAL and the silent refresh');
+  });
+
+  test('without a terminal and without a cached sign-in, kubectl fails fast with the plugin message', async () => {
+    const res = await runKubectl(['get', 'namespaces'], { kubeconfig: kubeconfig(makeTempDir()), timeoutMs: 20_000 });
+    assert.notEqual(res.code, 0);
+    assert.equal(res.stdout, '');
+    assert.match(res.stderr, /Error: failed to authenticate: DeviceCodeCredential: sign-in needs a person.*kubectl get nodes/);
+    assert.ok(res.durationMs < 5000, `kubectl took ${res.durationMs} ms`);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 0);
+    assert.equal(api.requests.filter((r) => r.status === 200).length, 0);
+  });
+});

@@ -1,0 +1,214 @@
+// bin/kubelogin --login devicecode against the emulator: prompt on stderr, RFC 8628 polling, silent
+// refresh on the next run, fail-fast without a person, timeouts and one-line errors.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { startEmulator, type Emulator } from '../emulator';
+import { emulatorEnv } from '../helpers/env';
+import { runKubelogin, spawnKubelogin } from '../helpers/run';
+import { makeTempDir } from '../helpers/tmp';
+
+const SERVER_ID = 'devicecode-server';
+const CLIENT_ID = 'devicecode-client';
+const TENANT = 'devicecode-tenant';
+const USER = 'dana@example.com';
+const interactive = (yes: boolean) => JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', spec: { interactive: yes } });
+
+let emu: Emulator;
+
+before(async () => {
+  // 200 s is below get-token's 5-minute refresh-ahead, so every second run goes past the token file.
+  emu = await startEmulator({ tokenLifetimeSeconds: 200 });
+  emu.addApp({ clientId: CLIENT_ID, publicClient: true });
+  emu.addUser({ username: USER, password: 'not-used' });
+});
+after(() => emu.close());
+beforeEach(() => {
+  emu.deviceCode = { interval: 0.25, expiresIn: 900, slowDownTimes: 0, autoApproveAs: USER };
+  emu.reset();
+});
+
+function args(cacheDir: string, ...extra: string[]): string[] {
+  return ['get-token', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, ...extra];
+}
+
+function login(cacheDir: string, opts: { canPrompt?: boolean; extra?: string[]; env?: Record<string, string | undefined> } = {}) {
+  const env = { ...emulatorEnv(emu), KUBERNETES_EXEC_INFO: interactive(opts.canPrompt ?? true), ...opts.env };
+  return runKubelogin(args(cacheDir, ...(opts.extra ?? [])), { env, timeoutMs: 20_000 });
+}
+
+function claims(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+}
+
+function execCredential(stdout: string): { token: string; expirationTimestamp: string } {
+  assert.equal(stdout.split('\n').length, 2, 'stdout is exactly one line');
+  const cred = JSON.parse(stdout);
+  assert.equal(cred.kind, 'ExecCredential');
+  return cred.status;
+}
+
+function oneErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('Error: '));
+  assert.equal(lines.length, 1, stderr);
+  return lines[0];
+}
+
+describe('devicecode', () => {
+  test('prints the URL and code on stderr, one ExecCredential on stdout; polls every interval', async () => {
+    emu.deviceCode.interval = 1;
+    const res = await login(makeTempDir());
+    assert.equal(res.code, 0, res.stderr);
+    const code = emu.lastDeviceCode()!.userCode;
+    assert.match(res.stderr, new RegExp(`${emu.url}/devicelogin .*${code}`));
+    assert.ok(!res.stdout.includes(code), 'the code never reaches stdout');
+    const status = execCredential(res.stdout);
+    assert.equal(claims(status.token).aud, SERVER_ID);
+    assert.equal(claims(status.token).upn, USER);
+    assert.match(emu.lastDeviceCode()!.scope, new RegExp(`^${SERVER_ID}/.default .*offline_access`));
+    const times = emu.requests.filter((r) => r.endpoint === 'devicecode' || r.grantType?.endsWith('device_code')).map((r) => r.time);
+    assert.equal(times.length, 3, 'device code request, one pending poll, one successful poll');
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 950, `gap ${times[i] - times[i - 1]} ms`);
+  });
+
+  test('the next run refreshes silently: no device code, even without a terminal', async () => {
+    const dir = makeTempDir();
+    assert.equal((await login(dir)).code, 0);
+    const devicecodes = emu.count({ endpoint: 'devicecode' });
+    const refreshes = emu.count({ grantType: 'refresh_token' });
+    emu.deviceCode.autoApproveAs = undefined;
+    const res = await login(dir, { canPrompt: false });
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), devicecodes);
+    assert.equal(emu.count({ grantType: 'refresh_token' }), refreshes + 1);
+    assert.doesNotMatch(res.stderr, /enter the code/);
+    execCredential(res.stdout);
+  });
+
+  test('a revoked refresh token falls back to a new device code sign-in', async () => {
+    const dir = makeTempDir();
+    assert.equal((await login(dir)).code, 0);
+    emu.revokeRefreshTokens({ username: USER });
+    emu.reset();
+    const res = await login(dir);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(emu.requests.find((r) => r.grantType === 'refresh_token')?.error, 'invalid_grant');
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 1);
+    assert.match(res.stderr, /could not be refreshed.*AADSTS50173.*signing in again/);
+    execCredential(res.stdout);
+  });
+
+  test('a revoked refresh token without a terminal fails at once, saying why', async () => {
+    const dir = makeTempDir();
+    assert.equal((await login(dir)).code, 0);
+    emu.revokeRefreshTokens({ username: USER });
+    emu.reset();
+    const res = await login(dir, { canPrompt: false });
+    assert.equal(res.code, 1);
+    assert.equal(res.stdout, '');
+    assert.match(oneErrorLine(res.stderr), /sign-in needs a person.*the cached sign-in could not be refreshed \(.*AADSTS50173.*\); run a kubectl command in a terminal/);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 0);
+  });
+
+  test('slow_down adds 5 seconds to the polling interval', async () => {
+    emu.deviceCode = { interval: 1, expiresIn: 900, slowDownTimes: 1 };
+    const child = spawnKubelogin(args(makeTempDir()), { env: { ...emulatorEnv(emu), KUBERNETES_EXEC_INFO: interactive(true) } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      const code = /enter the code (\w+)/.exec(stderr)?.[1];
+      if (code) emu.approveDeviceCode(code, USER);
+    });
+    const exit = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(exit, 0, stderr);
+    execCredential(stdout);
+    const polls = emu.requests.filter((r) => r.grantType?.endsWith('device_code'));
+    assert.deepEqual(polls.map((p) => p.error), ['slow_down', undefined]);
+    const gap = polls[1].time - polls[0].time;
+    assert.ok(gap >= 5950 && gap < 8000, `second poll ${gap} ms after slow_down, expected interval + 5 s`);
+  });
+
+  test('stops at expires_in with one line', async () => {
+    emu.deviceCode = { interval: 0.5, expiresIn: 1, slowDownTimes: 0 };
+    const started = Date.now();
+    const res = await login(makeTempDir());
+    assert.equal(res.code, 1);
+    assert.equal(res.stdout, '');
+    assert.match(oneErrorLine(res.stderr), /^Error: failed to authenticate: DeviceCodeCredential: expired_token: .*run the command again/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  test('keeps polling through a transient 5xx; logs no token or device code even at -v 9', async () => {
+    emu.failNext('token', 1, 503);
+    const res = await login(makeTempDir(), { extra: ['-v', '9'] });
+    assert.equal(res.code, 0, res.stderr);
+    const polls = emu.requests.filter((r) => r.endpoint === 'token' && r.grantType?.endsWith('device_code'));
+    assert.equal(polls[0].status, 503);
+    assert.ok(!res.stderr.includes(execCredential(res.stdout).token), 'no access token on stderr');
+    assert.ok(!res.stderr.includes(emu.lastDeviceCode()!.deviceCode), 'no device code on stderr');
+  });
+
+  test('an unknown client id is one line with the AADSTS remedy', async () => {
+    const res = await login(makeTempDir(), { extra: ['--client-id', 'no-such-app'] });
+    assert.equal(res.code, 1);
+    assert.equal(res.stdout, '');
+    assert.match(oneErrorLine(res.stderr), /DeviceCodeCredential: invalid_client: AADSTS700016: .*\(no application with this client id exists in the tenant: check --client-id and --tenant-id\)$/);
+  });
+
+  test('a declined sign-in is one line', async () => {
+    emu.deviceCode = { interval: 0.5, expiresIn: 900, slowDownTimes: 0, denyAll: true };
+    const res = await login(makeTempDir());
+    assert.equal(res.code, 1);
+    assert.match(oneErrorLine(res.stderr), /DeviceCodeCredential: authorization_declined: the sign-in was declined/);
+  });
+
+  test('--timeout bounds the wait for the code', async () => {
+    emu.deviceCode.autoApproveAs = undefined;
+    const started = Date.now();
+    const res = await login(makeTempDir(), { extra: ['--timeout', '1500ms'] });
+    assert.equal(res.code, 1);
+    assert.equal(res.stdout, '');
+    assert.match(oneErrorLine(res.stderr), /^Error: failed to authenticate: DeviceCodeCredential: context deadline exceeded .*raise --timeout/);
+    assert.ok(Date.now() - started < 5000, 'exits soon after the deadline');
+  });
+
+  const noPerson: Array<[string, Record<string, string | undefined>]> = [
+    ['kubectl says spec.interactive=false', { KUBERNETES_EXEC_INFO: interactive(false) }],
+    ['no exec info and stdin is not a terminal', { KUBERNETES_EXEC_INFO: undefined }],
+  ];
+  for (const [name, env] of noPerson) {
+    test(`fails at once when nobody can be asked: ${name}`, async () => {
+      const started = Date.now();
+      const res = await runKubelogin(args(makeTempDir()), { env: { ...emulatorEnv(emu), ...env }, timeoutMs: 10_000 });
+      const elapsed = Date.now() - started;
+      assert.equal(res.code, 1);
+      assert.equal(res.stdout, '');
+      assert.match(oneErrorLine(res.stderr), /DeviceCodeCredential: sign-in needs a person.*kubectl get nodes.*spn, workloadidentity, azurecli, msi/);
+      assert.ok(elapsed < 2000, `took ${elapsed} ms`);
+      assert.equal(emu.count({ endpoint: 'devicecode' }), 0);
+    });
+  }
+
+  const missing: Array<[string, string[], RegExp]> = [
+    ['client id', ['--client-id', ''], /^Error: failed to create azidentity credential: client ID cannot be empty; pass --client-id or set AAD_SERVICE_PRINCIPAL_CLIENT_ID/],
+    ['tenant id', ['--tenant-id', ''], /^Error: failed to create azidentity credential: tenant ID cannot be empty; pass --tenant-id or set AZURE_TENANT_ID/],
+  ];
+  for (const [name, extra, message] of missing) {
+    test(`missing ${name}`, async () => {
+      const res = await login(makeTempDir(), { extra });
+      assert.equal(res.code, 1);
+      assert.match(oneErrorLine(res.stderr), message);
+      assert.equal(emu.requests.length, 0);
+    });
+  }
+
+  test('--legacy uses the v1 device code endpoint with resource: audience spn:<server id>', async () => {
+    const res = await login(makeTempDir(), { extra: ['--legacy'] });
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(claims(execCredential(res.stdout).token).aud, `spn:${SERVER_ID}`);
+    assert.equal(emu.requests.find((r) => r.endpoint === 'devicecode')?.path, `/${TENANT}/oauth2/devicecode`);
+    assert.ok(emu.count({ endpoint: 'token_v1' }) >= 1);
+    assert.equal(emu.count({ endpoint: 'token' }), 0);
+  });
+});
