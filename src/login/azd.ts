@@ -1,7 +1,24 @@
-// --login azd (placeholder until implemented).
-import { ConfigError } from '../errors';
-import type { LoginContext, AccessToken } from './types';
+// --login azd: the token comes from `azd auth token`; the Azure Developer CLI keeps its own sign-in.
+import { RESOURCE, TENANT, checkArg, noToken, parseJson, runCli, type CliTool } from './azurecli';
+import type { AccessToken, LoginContext } from './types';
 
-export async function azd(_ctx: LoginContext): Promise<AccessToken> {
-  throw new ConfigError('--login azd is not implemented yet');
+const AZD: CliTool = {
+  file: 'azd',
+  name: 'Azure Developer CLI',
+  command: 'azd auth token',
+  install: 'https://aka.ms/azd-install',
+  loginCommand: 'azd auth login',
+  notLoggedIn: /not logged in|azd auth login/i,
+};
+
+export async function azd(ctx: LoginContext): Promise<AccessToken> {
+  const args = ['auth', 'token', '--output', 'json', '--scope', checkArg('--server-id', ctx.scope, RESOURCE)];
+  if (ctx.options.tenantId) args.push('--tenant-id', checkArg('--tenant-id', ctx.options.tenantId, TENANT));
+  const data = parseJson(await runCli(ctx, AZD, args), AZD) as { token?: unknown; expiresOn?: unknown };
+  if (typeof data.token !== 'string' || !data.token) throw noToken(AZD, 'no token');
+  ctx.log.secret(data.token);
+  const expiresOn = typeof data.expiresOn === 'string' ? Date.parse(data.expiresOn) : NaN;
+  if (!Number.isFinite(expiresOn)) throw noToken(AZD, 'no RFC 3339 expiresOn');
+  return { token: data.token, expiresOn };
 }
+

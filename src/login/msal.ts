@@ -16,7 +16,7 @@ import {
   type NodeSystemOptions,
 } from '@azure/msal-node';
 import { AuthError, ConfigError, KubeloginError, TimeoutError, errorMessage, isKubeloginError } from '../errors';
-import { aadstsCodes, entraErrorMessage } from './aadsts';
+import { aadstsCodes, entraErrorMessage, parseOAuthError } from './aadsts';
 import type { AccessToken, LoginContext } from './types';
 
 export type { AuthenticationResult, AccountInfo, ManagedIdentityIdParams } from '@azure/msal-node';
@@ -51,7 +51,9 @@ function baseConfig(ctx: LoginContext, clientId: string): Configuration {
 }
 
 export function publicClient(ctx: LoginContext, clientId: string): PublicClientApplication {
-  return new PublicClientApplication(baseConfig(ctx, clientId));
+  const config = baseConfig(ctx, clientId);
+  config.system = { ...config.system, networkClient: abortableNetwork(ctx) };
+  return new PublicClientApplication(config);
 }
 
 export function confidentialClient(ctx: LoginContext, clientId: string, credential: ClientCredential): ConfidentialClientApplication {
@@ -82,7 +84,7 @@ export function abortableNetwork(ctx: LoginContext): INetworkModule {
 }
 
 export function managedIdentityClient(ctx: LoginContext, id: ManagedIdentityIdParams): ManagedIdentityApplication {
-  return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: system(ctx) });
+  return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: { ...system(ctx), networkClient: abortableNetwork(ctx) } });
 }
 
 export function toAccessToken(result: AuthenticationResult | null, ctx: LoginContext): AccessToken {
@@ -166,4 +168,41 @@ export async function send(ctx: LoginContext, what: string, url: string, init: R
     const detail = cause ? `${errorMessage(err)}: ${errorMessage(cause)}` : errorMessage(err);
     throw new ConfigError(`${what}: ${detail}; check the network and the URL`, { cause: err });
   }
+}
+
+/** `<authority>/oauth2/v2.0/token`, for the few token requests we make ourselves. */
+export function v2TokenEndpoint(ctx: LoginContext): string {
+  return `${authorityFor(ctx)}/oauth2/v2.0/token`;
+}
+
+/** POSTs a v2 token request without MSAL (for form fields MSAL node will not send, such as PoP's); Entra errors become one AuthError line. */
+export async function v2TokenRequest(ctx: LoginContext, what: string, form: Record<string, string>): Promise<AccessToken> {
+  const reply = await send(ctx, what, v2TokenEndpoint(ctx), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams(form).toString(),
+  });
+  if (reply.status !== 200) {
+    const e = parseOAuthError(reply.status, reply.body);
+    throw new AuthError(entraErrorMessage(what, e), { error: e.error, errorCodes: e.codes, status: reply.status });
+  }
+  let json: { access_token?: unknown; expires_in?: unknown };
+  try {
+    json = JSON.parse(reply.body);
+  } catch {
+    throw new AuthError(`${what}: the token endpoint answered with something that is not JSON; check --authority-host / --environment`);
+  }
+  if (typeof json.access_token !== 'string' || !json.access_token) throw new AuthError(`${what}: the identity provider returned no access token`);
+  ctx.log.secret(json.access_token);
+  const lifetime = Number(json.expires_in);
+  return { token: json.access_token, expiresOn: Date.now() + (lifetime > 0 ? lifetime : 3600) * 1000 };
+}
+
+/**
+ * MSAL request fields for a PoP token. msal-node forces the Bearer scheme, so the PoP form fields go in
+ * as extra body parameters; `popKid` makes MSAL accept the `pop` answer and hand back the access token
+ * unsigned, for us to sign.
+ */
+export function msalPopFields(pop: { kid: string; fields: Record<string, string> }): { extraParameters: Record<string, string>; popKid: string } {
+  return { extraParameters: { ...pop.fields }, popKid: pop.kid };
 }

@@ -1,0 +1,80 @@
+// bin/kubelogin get-token --login azd with a fake `azd` on PATH that hands out real emulator-signed tokens.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { startEmulator, type Emulator } from '../emulator';
+import { FakeCli, type FakeToolBehaviour } from '../helpers/fake-az';
+import { runKubelogin, type EnvPatch, type RunResult } from '../helpers/run';
+import { makeTempDir } from '../helpers/tmp';
+
+const SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+const TENANT = '8d8d8d8d-0000-4000-8000-000000000001';
+const AZD_ARGS = ['auth', 'token', '--output', 'json', '--scope', `${SERVER_ID}/.default`];
+
+describe('get-token --login azd', () => {
+  let emu: Emulator;
+
+  before(async () => {
+    emu = await startEmulator();
+    emu.addManagedIdentity({ clientId: '8d8d8d8d-0000-4000-8000-0000000000c1', systemAssigned: true });
+  });
+  after(() => emu.close());
+
+  function run(args: string[], azd: FakeToolBehaviour = {}, env: EnvPatch = {}): Promise<RunResult & { fake: FakeCli }> {
+    const fake = new FakeCli(makeTempDir('kubelogin-azd-'), { imdsUrl: emu.miUrl, azd });
+    return runKubelogin(['get-token', '--login', 'azd', '--server-id', SERVER_ID, ...args], { env: { ...fake.env(), ...env }, timeoutMs: 25_000 }).then((r) => ({ ...r, fake }));
+  }
+
+  async function verified(r: RunResult): Promise<{ token: string; expiry: string; exp: number }> {
+    assert.equal(r.code, 0, r.stderr);
+    const status = JSON.parse(r.stdout).status as { token: string; expirationTimestamp: string };
+    const { payload } = await jwtVerify(status.token, createLocalJWKSet(emu.jwks as Parameters<typeof createLocalJWKSet>[0]), { audience: SERVER_ID });
+    return { token: status.token, expiry: status.expirationTimestamp, exp: payload.exp! };
+  }
+
+  const cases: Array<{ name: string; args: string[]; env?: EnvPatch; azdArgs: string[] }> = [
+    { name: 'asks azd for the scope', args: [], azdArgs: AZD_ARGS },
+    { name: '--tenant-id is passed as --tenant-id', args: ['--tenant-id', TENANT], azdArgs: [...AZD_ARGS, '--tenant-id', TENANT] },
+    { name: 'AZURE_TENANT_ID is passed as --tenant-id', args: [], env: { AZURE_TENANT_ID: TENANT }, azdArgs: [...AZD_ARGS, '--tenant-id', TENANT] },
+  ];
+  for (const c of cases) {
+    it(`${c.name}; prints its token and RFC 3339 expiry`, async () => {
+      const r = await run(c.args, {}, c.env);
+      const { expiry, exp } = await verified(r);
+      assert.equal(expiry, new Date(exp * 1000).toISOString().replace('.000Z', 'Z'));
+      assert.deepEqual(r.fake.calls('azd').map((call) => call.args), [c.azdArgs]);
+    });
+  }
+
+  it('not logged in: one line saying to run azd auth login', async () => {
+    const r = await run([], { loggedIn: false });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', 'Error: Azure Developer CLI is not logged in: run `azd auth login`\n']);
+  });
+
+  it('azd not on PATH', async () => {
+    const r = await run([], {}, { PATH: makeTempDir('kubelogin-empty-path-') });
+    assert.deepEqual([r.code, r.stderr], [1, 'Error: Azure Developer CLI not found on PATH: install it (https://aka.ms/azd-install) or pick another --login\n']);
+  });
+
+  it('another azd error: its ERROR line', async () => {
+    const r = await run([], { exitCode: 1, stderr: 'ERROR: fetching token: failed to resolve tenant\n' });
+    assert.deepEqual([r.code, r.stderr], [1, 'Error: azd auth token failed: fetching token: failed to resolve tenant\n']);
+  });
+
+  it('AZURE_CLI_TIMEOUT=1s with a slow azd: a timeout error, quickly', async () => {
+    const r = await run([], { delayMs: 15_000 }, { AZURE_CLI_TIMEOUT: '1s' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error: Azure Developer CLI did not answer within 1s: check that `azd auth token` works, or raise --timeout (AZURE_CLI_TIMEOUT)\n');
+    assert.ok(r.durationMs < 4_000, `${r.durationMs} ms`);
+  });
+
+  it('a second run is served from the token file without calling azd', async () => {
+    const fake = new FakeCli(makeTempDir('kubelogin-azd-'), { imdsUrl: emu.miUrl });
+    const env = { ...fake.env(), HOME: makeTempDir('kubelogin-azd-home-') };
+    const args = ['get-token', '--login', 'azd', '--server-id', SERVER_ID];
+    const first = await verified(await runKubelogin(args, { env }));
+    const second = await verified(await runKubelogin(args, { env }));
+    assert.equal(second.token, first.token);
+    assert.equal(fake.calls('azd').length, 1);
+  });
+});
