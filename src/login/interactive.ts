@@ -1,8 +1,10 @@
 // --login interactive: authorization code + PKCE in the user's browser, through MSAL's loopback listener
 // (acquireTokenInteractive, form_post). --redirect-url fixes the listener's port; --login-hint the account.
-import { ConfigError, TimeoutError, UsageError } from '../errors';
+// With --pop-enabled the same flow asks for a PoP-bound token, then signs it with this run's key.
+import { TimeoutError, UsageError } from '../errors';
 import { openBrowser } from './browser';
-import { run, toAccessToken, type PublicClientApplication } from './msal';
+import { msalPopFields, run, toAccessToken, type PublicClientApplication } from './msal';
+import { startPop } from './pop';
 import type { AccessToken, LoginContext } from './types';
 import { requireOptions, userFlow } from './user-flow';
 
@@ -15,14 +17,18 @@ const FAILURE = page('Sign-in failed. Return to the terminal for the details.');
 
 export async function interactive(ctx: LoginContext): Promise<AccessToken> {
   requireOptions(ctx, ['clientId', 'tenantId']);
-  if (ctx.options.popEnabled) throw new ConfigError('--pop-enabled is not supported with --login interactive yet; drop --pop-enabled/--pop-claims or use --login spn');
+  const pop = ctx.options.popEnabled ? await startPop(ctx) : undefined;
   const port = loopbackPort(ctx.options.redirectUrl);
   const hint = ctx.options.loginHint;
   const account = hint ? { username: hint, strict: false } : undefined;
-  return userFlow(ctx, { credential: CREDENTIAL, account, needsPerson: true, login: (app) => signIn(ctx, app, port) });
+  const extras = pop ? msalPopFields(pop) : undefined;
+  // forceRefresh: an access token in MSAL's cache is bound to an earlier run's key; refresh to bind one to this run's.
+  const silentExtras = extras && { ...extras, forceRefresh: true };
+  const token = await userFlow(ctx, { credential: CREDENTIAL, account, needsPerson: true, silentExtras, login: (app) => signIn(ctx, app, port, extras) });
+  return pop ? pop.finish(token) : token;
 }
 
-async function signIn(ctx: LoginContext, app: PublicClientApplication, preferredPort: number | undefined): Promise<AccessToken> {
+async function signIn(ctx: LoginContext, app: PublicClientApplication, preferredPort: number | undefined, extras?: ReturnType<typeof msalPopFields>): Promise<AccessToken> {
   let authorizeUrl: string | undefined;
   // MSAL's listener waits forever; on --timeout, answer it with an error so it closes and the process can exit.
   const cancel = () => authorizeUrl && void cancelListener(authorizeUrl);
@@ -30,6 +36,7 @@ async function signIn(ctx: LoginContext, app: PublicClientApplication, preferred
   try {
     const result = await run(ctx, WHAT, () =>
       app.acquireTokenInteractive({
+        ...extras,
         scopes: [ctx.scope],
         loginHint: ctx.options.loginHint || undefined,
         preferredPort,

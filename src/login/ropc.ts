@@ -1,7 +1,8 @@
 // --login ropc: resource owner password credentials (MSAL acquireTokenByUsernamePassword), after a
 // silent refresh of the same user's cached account. Needs no person, so it also runs in CI.
-import { ConfigError } from '../errors';
-import { run, toAccessToken } from './msal';
+// With --pop-enabled: the password grant with PoP's fields, sent without MSAL (msal-node has no PoP).
+import { run, toAccessToken, v2TokenRequest } from './msal';
+import { startPop, type PopSession } from './pop';
 import type { AccessToken, LoginContext } from './types';
 import { requireOptions, userFlow } from './user-flow';
 
@@ -9,9 +10,9 @@ const CREDENTIAL = 'UsernamePasswordCredential';
 
 export async function ropc(ctx: LoginContext): Promise<AccessToken> {
   requireOptions(ctx, ['clientId', 'tenantId', 'username', 'password']);
-  if (ctx.options.popEnabled) throw new ConfigError('--pop-enabled is not supported with --login ropc yet; drop --pop-enabled/--pop-claims');
   const { username, password } = ctx.options;
   ctx.log.secret(password);
+  if (ctx.options.popEnabled) return popPassword(ctx, await startPop(ctx));
   return userFlow(ctx, {
     credential: CREDENTIAL,
     account: { username, strict: true },
@@ -21,4 +22,12 @@ export async function ropc(ctx: LoginContext): Promise<AccessToken> {
       return toAccessToken(await run(ctx, `failed to authenticate: ${CREDENTIAL}`, () => app.acquireTokenByUsernamePassword(request)), ctx);
     },
   });
+}
+
+/** One password grant per run, bound to this run's key; nothing goes to MSAL's cache (the password is at hand every run). */
+async function popPassword(ctx: LoginContext, pop: PopSession): Promise<AccessToken> {
+  const { clientId, username, password } = ctx.options;
+  ctx.log.v(5, `${CREDENTIAL}: PoP password grant for ${username}`);
+  const form = { grant_type: 'password', client_id: clientId, scope: ctx.scope, username, password, ...pop.fields };
+  return pop.finish(await v2TokenRequest(ctx, 'failed to get token', form));
 }

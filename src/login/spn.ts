@@ -1,11 +1,14 @@
 // --login spn: a service principal with a client secret or certificate (MSAL confidential client), or
-// with --legacy the ADAL v1 endpoint. A certificate wins over a secret, as upstream.
+// with --legacy the ADAL v1 endpoint; with --pop-enabled a PoP token. A certificate wins over a secret, as upstream.
 import { ENV } from '../cli/env';
 import { ConfigError, isKubeloginError } from '../errors';
 import { readClientCertificate, type ClientCertificate } from './certificate';
-import { legacyClientCredentials } from './legacy';
-import { clientCredentialToken, credentialError } from './msal';
+import { certificateAssertion, legacyClientCredentials } from './legacy';
+import { clientCredentialToken, credentialError, v2TokenEndpoint, v2TokenRequest } from './msal';
+import { popApplies, startPop, type PopSession } from './pop';
 import type { AccessToken, LoginContext } from './types';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export async function spn(ctx: LoginContext): Promise<AccessToken> {
   const o = ctx.options;
@@ -15,17 +18,32 @@ export async function spn(ctx: LoginContext): Promise<AccessToken> {
   if (!o.clientCertificate && !o.clientSecret) {
     throw credentialError('client secret cannot be empty', `pass --client-secret or set ${names.secret} (or use a certificate: --client-certificate or ${names.certificate})`);
   }
-  if (o.popEnabled && !o.legacy) {
-    throw new ConfigError('--pop-enabled is not supported yet for --login spn: remove --pop-enabled and --pop-claims to get a bearer token');
-  }
+  const pop = popApplies(o) ? await startPop(ctx) : undefined;
   const certificate = o.clientCertificate ? loadCertificate(o.clientCertificate, o.clientCertificatePassword) : undefined;
   ctx.log.secret(certificate?.privateKeyPem);
   if (o.legacy) return legacyClientCredentials(ctx, o.clientId, certificate ? { certificate } : { clientSecret: o.clientSecret });
+  if (pop) return popClientCredentials(ctx, pop, certificate);
   ctx.log.v(5, `spn: client credentials with a ${certificate ? 'certificate' : 'client secret'}`);
   const credential = certificate
     ? { clientCertificate: { thumbprintSha256: certificate.thumbprintSha256, privateKey: certificate.privateKeyPem, x5c: certificate.chainPem } }
     : { clientSecret: o.clientSecret };
   return clientCredentialToken(ctx, o.clientId, credential);
+}
+
+/** client_credentials with PoP's token_type and req_cnf, sent without MSAL (msal-node has no PoP), one request per run. */
+async function popClientCredentials(ctx: LoginContext, pop: PopSession, certificate?: ClientCertificate): Promise<AccessToken> {
+  const clientId = ctx.options.clientId;
+  ctx.log.v(5, `spn: PoP client credentials with a ${certificate ? 'certificate' : 'client secret'}`);
+  const form = { grant_type: 'client_credentials', client_id: clientId, scope: ctx.scope, ...pop.fields, ...clientAuth(ctx, clientId, certificate) };
+  return pop.finish(await v2TokenRequest(ctx, 'failed to get token', form));
+}
+
+/** Form fields that authenticate the app: the secret, or an assertion signed with the certificate (RS256, x5t + x5c). */
+function clientAuth(ctx: LoginContext, clientId: string, certificate?: ClientCertificate): Record<string, string> {
+  if (!certificate) return { client_secret: ctx.options.clientSecret };
+  const assertion = certificateAssertion(certificate, clientId, v2TokenEndpoint(ctx));
+  ctx.log.secret(assertion);
+  return { client_assertion_type: JWT_BEARER, client_assertion: assertion };
 }
 
 function loadCertificate(file: string, password: string): ClientCertificate {

@@ -11,6 +11,8 @@ export interface UserFlow {
   account?: { username: string; strict: boolean };
   /** Whether the full grant needs a person (device code, browser). */
   needsPerson: boolean;
+  /** Extra fields for the silent request (PoP: body parameters, popKid, forceRefresh). */
+  silentExtras?: { extraParameters?: Record<string, string>; popKid?: string; forceRefresh?: boolean };
   /** The full grant; gets the MSAL app so what it obtains lands in MSAL's cache. */
   login: (app: PublicClientApplication) => Promise<AccessToken>;
 }
@@ -70,7 +72,7 @@ async function trySilent(ctx: LoginContext, app: PublicClientApplication, flow: 
     return {};
   }
   try {
-    const result = await run(ctx, `failed to get token for ${account.username}`, () => app.acquireTokenSilent({ account, scopes: [ctx.scope] }));
+    const result = await run(ctx, `failed to get token for ${account.username}`, () => app.acquireTokenSilent({ ...flow.silentExtras, account, scopes: [ctx.scope] }));
     ctx.log.v(5, `${flow.credential}: token for ${account.username} from MSAL's cache or refresh token`);
     return { token: toAccessToken(result, ctx) };
   } catch (err) {

@@ -36,6 +36,8 @@ export function aadErrorBody(e: AadError, baseUrl: string, correlationId: string
 export const errors = {
   missingParameter: (name: string) =>
     aad(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`),
+  badReqCnf: () =>
+    aad(400, 'invalid_request', 900144, `The 'req_cnf' parameter must be base64url-encoded JSON with a 'kid'.`),
   unsupportedGrant: (grant: string) =>
     aad(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`),
   unknownApp: (clientId: string, tenant: string) =>

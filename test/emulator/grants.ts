@@ -57,22 +57,38 @@ function scopeTarget(scope: string, clientCredentials: boolean): Target {
   return { resource: parsed.resource, scope: parsed.scopes.join(' '), openid: parsed.hasOpenId, offline: parsed.hasOfflineAccess };
 }
 
+/** PoP (`token_type=pop` + `req_cnf`, v2 only): the access token names the caller's key in `cnf.kid`, as Entra does. */
+function popBinding(ctx: Ctx, v1: boolean): { cnf: { kid: string } } | undefined {
+  if (v1 || ctx.form.get('token_type') !== 'pop') return undefined;
+  const reqCnf = ctx.form.get('req_cnf');
+  if (!reqCnf) throw errors.missingParameter('req_cnf');
+  let kid: unknown;
+  try {
+    kid = JSON.parse(Buffer.from(reqCnf, 'base64url').toString('utf8')).kid;
+  } catch {
+    kid = undefined;
+  }
+  if (typeof kid !== 'string' || !kid) throw errors.badReqCnf();
+  return { cnf: { kid } };
+}
+
 async function clientCredentials(core: Core, ctx: Ctx, v1: boolean): Promise<Reply> {
   const app = findClient(core, ctx);
   const method = await authenticateClient(core, ctx, app, false);
   const t = target(ctx, v1, true);
+  const pop = popBinding(ctx, v1);
   const tenantId = core.state.tokenTenant(ctx.tenant, app.tenantId);
   const lifetime = core.state.tokenLifetimeSeconds;
   const accessToken = await core.signer.sign(
     accessTokenClaims({
       issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime, v1,
-      appObjectId: app.objectId, extra: { azpacr: method === 'secret' ? '1' : '2', appidacr: method === 'secret' ? '1' : '2' },
+      appObjectId: app.objectId, extra: { azpacr: method === 'secret' ? '1' : '2', appidacr: method === 'secret' ? '1' : '2', ...pop },
     }),
   );
-  return json(200, tokenResponse(v1, t, lifetime, { access_token: accessToken }));
+  return json(200, tokenResponse(v1, t, lifetime, { access_token: accessToken }, pop ? 'pop' : 'Bearer'));
 }
 
-function tokenResponse(v1: boolean, t: Target, lifetime: number, tokens: Record<string, string>): Record<string, unknown> {
+function tokenResponse(v1: boolean, t: Target, lifetime: number, tokens: Record<string, string>, tokenType = 'Bearer'): Record<string, unknown> {
   if (v1) {
     const now = nowSeconds();
     return {
@@ -80,7 +96,7 @@ function tokenResponse(v1: boolean, t: Target, lifetime: number, tokens: Record<
       expires_on: String(now + lifetime), not_before: String(now), resource: t.resource, ...tokens,
     };
   }
-  return { token_type: 'Bearer', scope: t.scope, expires_in: lifetime, ext_expires_in: lifetime, ...tokens };
+  return { token_type: tokenType, scope: t.scope, expires_in: lifetime, ext_expires_in: lifetime, ...tokens };
 }
 
 function userInTenant(ctx: Ctx, user: User): void {
@@ -97,9 +113,10 @@ export async function issueUserTokens(
   const tenantId = core.state.tokenTenant(ctx.tenant, user.tenantId);
   const lifetime = core.state.tokenLifetimeSeconds;
   const who = { oid: user.oid, username: user.username, name: user.name };
+  const pop = popBinding(ctx, v1);
   const tokens: Record<string, string> = {
     access_token: await core.signer.sign(
-      accessTokenClaims({ issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime, v1, user: who }),
+      accessTokenClaims({ issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime, v1, user: who, extra: pop }),
     ),
   };
   if (t.offline) {
@@ -112,7 +129,7 @@ export async function issueUserTokens(
     tokens.id_token = await core.signer.sign(idTokenClaims({ issuerBase: core.url, tenantId, clientId: app.clientId, user: who, nonce, v1 }));
   }
   if (ctx.form.get('client_info') === '1') tokens.client_info = clientInfo(user.oid, tenantId);
-  return json(200, tokenResponse(v1, t, lifetime, tokens));
+  return json(200, tokenResponse(v1, t, lifetime, tokens, pop ? 'pop' : 'Bearer'));
 }
 
 async function userClient(core: Core, ctx: Ctx): Promise<{ app: App; method: ClientAuthMethod }> {

@@ -19,6 +19,8 @@ export interface RecordDraft {
   clientId?: string;
   scope?: string;
   resource?: string;
+  tokenType?: string;
+  reqCnf?: string;
 }
 
 export interface Ctx {

@@ -100,6 +100,8 @@ async function handle(core: Core, routes: Route[], req: IncomingMessage, res: Se
       clientId: param('client_id'),
       scope: param('scope'),
       resource: param('resource'),
+      tokenType: param('token_type'),
+      reqCnf: param('req_cnf'),
     },
   };
   const reply = await dispatch(core, matched?.route, ctx, method);

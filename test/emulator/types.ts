@@ -28,6 +28,10 @@ export interface RequestRecord {
   clientId?: string;
   scope?: string;
   resource?: string;
+  /** `token_type` of a token request (`pop` for proof-of-possession). */
+  tokenType?: string;
+  /** `req_cnf` of a PoP token request (base64url JSON naming the key's `kid`; not a secret). */
+  reqCnf?: string;
   status: number;
   /** The OAuth `error` of the response, if any. */
   error?: string;
@@ -120,7 +124,7 @@ export interface Emulator {
   failNext(endpoint: EndpointName, count: number, status: number, body?: object): void;
   revokeRefreshTokens(filter?: { username?: string; clientId?: string }): void;
   requests: RequestRecord[];
-  count(filter?: Partial<Pick<RequestRecord, 'endpoint' | 'grantType' | 'clientId' | 'tenantId'>>): number;
+  count(filter?: Partial<Pick<RequestRecord, 'endpoint' | 'grantType' | 'clientId' | 'tenantId' | 'tokenType'>>): number;
   reset(): void;
   close(): Promise<void>;
 }

@@ -230,11 +230,6 @@ describe('get-token --login spn', () => {
     });
   }
 
-  it('refuses --pop-enabled until PoP is supported', async () => {
-    const line = oneErrorLine(await getToken(['--client-id', SECRET_APP, '--tenant-id', TENANT, '--client-secret', SECRET, '--pop-enabled', '--pop-claims', 'u=/subscriptions/x']));
-    assert.match(line, /--pop-enabled is not supported yet/);
-  });
-
   it('keeps the secret, the PFX password and the token out of stderr at -v 9', async () => {
     for (const args of [
       ['--client-id', SECRET_APP, '--client-secret', SECRET],

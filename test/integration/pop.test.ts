@@ -1,0 +1,269 @@
+// get-token --pop-enabled against the emulator for spn (secret, certificate), ropc and interactive: the
+// token request carries token_type=pop and req_cnf, the printed token is a PoP token whose key is the one
+// the access token is bound to; claim errors; and real kubectl against the fake API server with a PoP token.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import {
+  calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload,
+} from 'jose';
+import { startEmulator, type Emulator, type RequestRecord } from '../emulator';
+import { startApiServer, type ApiServer } from '../fake-apiserver';
+import { makeClientCertificate, type ClientCertificate } from '../helpers/certs';
+import { emulatorEnv } from '../helpers/env';
+import { execUser, writeKubeconfig } from '../helpers/kubeconfig';
+import { postForm, request } from '../helpers/http';
+import { fakeBrowserSh } from '../helpers/paths';
+import { runKubectl, runKubelogin, type EnvPatch, type RunResult } from '../helpers/run';
+import { makeTempDir } from '../helpers/tmp';
+
+const SERVER_ID = '6256c85f-0aad-4d50-b960-e6e9b21efe35';
+const TENANT = '5a0c3d2e-7b1f-4c6a-9e8d-0f1e2d3c4b5a';
+const SECRET_APP = '5a0c3d2e-aaaa-4bbb-8ccc-000000000001';
+const CERT_APP = '5a0c3d2e-aaaa-4bbb-8ccc-000000000002';
+const PUBLIC_APP = '3f4439ff-e698-4d6d-84fe-09c9d574f06b';
+const SECRET = 'Pop~spn.secret-value_0123456789';
+const USER = 'paula@example.com';
+const PASSWORD = 'P0p-pa55word!';
+const ARM_ID = `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/arc-1`;
+const EXEC_INFO = (interactive: boolean) => JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', spec: { interactive } });
+
+let emu: Emulator;
+let cert: ClientCertificate;
+let dir: string;
+let browserLog: string;
+
+before(async () => {
+  dir = makeTempDir('kubelogin-pop-');
+  [emu, cert] = await Promise.all([startEmulator(), makeClientCertificate({ dir, name: 'pop' })]);
+  emu.addApp({ clientId: SECRET_APP, tenantId: TENANT, secret: SECRET });
+  emu.addApp({ clientId: CERT_APP, tenantId: TENANT, certificatePem: cert.certPem });
+  emu.addApp({ clientId: PUBLIC_APP, publicClient: true });
+  emu.addUser({ username: USER, password: PASSWORD });
+  emu.interactiveUser = USER;
+});
+after(() => emu.close());
+beforeEach(() => {
+  emu.reset();
+  browserLog = path.join(makeTempDir(), 'urls');
+});
+
+const MODES: Record<string, string[]> = {
+  'spn (secret)': ['--login', 'spn', '--client-id', SECRET_APP, '--tenant-id', TENANT, '--client-secret', SECRET],
+  'spn (certificate)': ['--login', 'spn', '--client-id', CERT_APP, '--tenant-id', TENANT],
+  ropc: ['--login', 'ropc', '--client-id', PUBLIC_APP, '--tenant-id', TENANT, '--username', USER, '--password', PASSWORD],
+  interactive: ['--login', 'interactive', '--client-id', PUBLIC_APP, '--tenant-id', TENANT],
+};
+
+function getToken(mode: string, opts: { cacheDir?: string; claims?: string[]; extra?: string[]; env?: EnvPatch } = {}): Promise<RunResult> {
+  const args = ['get-token', ...MODES[mode], '--server-id', SERVER_ID, '--authority-host', emu.authorityHost,
+    '--cache-dir', opts.cacheDir ?? makeTempDir('kubelogin-pop-cache-'), ...(opts.claims ?? ['--pop-enabled', '--pop-claims', `u=${ARM_ID}`]), ...(opts.extra ?? [])];
+  const env: EnvPatch = {
+    ...emulatorEnv(emu), KUBERNETES_EXEC_INFO: EXEC_INFO(true), BROWSER: fakeBrowserSh, FAKE_BROWSER_LOG: browserLog,
+    ...(mode === 'spn (certificate)' ? { AZURE_CLIENT_CERTIFICATE_PATH: cert.pemFile } : {}), ...opts.env,
+  };
+  return runKubelogin(args, { env, timeoutMs: 20_000 });
+}
+
+const b64json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+const opened = () => (fs.existsSync(browserLog) ? fs.readFileSync(browserLog, 'utf8').trim().split('\n').length : 0);
+
+function execCredential(r: RunResult): { token: string; expirationTimestamp: string } {
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trimEnd().split('\n').length, 1, 'stdout is one line');
+  const cred = JSON.parse(r.stdout);
+  assert.equal(cred.kind, 'ExecCredential');
+  return cred.status;
+}
+
+function oneErrorLine(r: RunResult): string {
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trimEnd().split('\n').filter((l) => l.startsWith('Error: '));
+  assert.equal(lines.length, 1, r.stderr);
+  return lines[0];
+}
+
+interface CheckedPop {
+  kid: string;
+  at: JWTPayload;
+}
+
+/**
+ * The printed token is a PoP token: signed by its embedded key, whose thumbprint is the header kid, the
+ * req_cnf kid the token endpoint saw, and the inner access token's cnf.kid; the inner token is the emulator's.
+ */
+async function checkPopToken(status: { token: string; expirationTimestamp: string }, request: RequestRecord): Promise<CheckedPop> {
+  const header = decodeProtectedHeader(status.token);
+  assert.deepEqual(Object.keys(header), ['typ', 'alg', 'kid']);
+  assert.deepEqual([header.typ, header.alg], ['pop', 'RS256']);
+  const jwk = b64json(status.token.split('.')[1]).cnf.jwk as JWK;
+  const { payload } = await jwtVerify(status.token, await importJWK(jwk, 'RS256'), { algorithms: ['RS256'], typ: 'pop' });
+  const kid = await calculateJwkThumbprint(jwk, 'sha256');
+  assert.equal(header.kid, kid);
+  assert.equal(payload.u, ARM_ID);
+  assert.ok(Math.abs(Number(payload.ts) - Date.now() / 1000) < 30, 'ts is now');
+  assert.match(String(payload.nonce), /^[0-9a-f]{32}$/);
+  assert.equal(request.tokenType, 'pop');
+  assert.deepEqual(b64json(request.reqCnf!), { kid, xms_ksl: 'sw' });
+  const { payload: at } = await jwtVerify(String(payload.at), createLocalJWKSet(emu.jwks as { keys: JWK[] }), { audience: SERVER_ID });
+  assert.deepEqual(at.cnf, { kid });
+  assert.ok(Math.abs(Date.parse(status.expirationTimestamp) / 1000 - at.exp!) <= 2, 'expiry is the access token\'s');
+  return { kid, at };
+}
+
+const tokenRequests = () => emu.requests.filter((q) => q.endpoint === 'token');
+
+describe('get-token --pop-enabled', () => {
+  const grants: Record<string, string> = { 'spn (secret)': 'client_credentials', 'spn (certificate)': 'client_credentials', ropc: 'password', interactive: 'authorization_code' };
+  for (const [mode, grant] of Object.entries(grants)) {
+    test(`${mode}: prints a PoP token around an access token bound to its key`, async () => {
+      const status = execCredential(await getToken(mode));
+      const requests = tokenRequests();
+      assert.deepEqual(requests.map((q) => [q.grantType, q.status]), [[grant, 200]]);
+      const { at } = await checkPopToken(status, requests[0]);
+      assert.equal(at.tid, TENANT);
+      if (mode === 'spn (certificate)') assert.equal(at.azpacr, '2', 'authenticated by the certificate');
+      if (mode === 'ropc' || mode === 'interactive') assert.equal(at.upn, USER);
+      assert.equal(opened(), mode === 'interactive' ? 1 : 0);
+    });
+  }
+
+  test('each run signs with a new key and asks for a new token (nothing served from the token file)', async () => {
+    const cacheDir = makeTempDir();
+    const first = await checkPopToken(execCredential(await getToken('spn (secret)', { cacheDir })), tokenRequests()[0]);
+    emu.reset();
+    const status = execCredential(await getToken('spn (secret)', { cacheDir }));
+    assert.equal(tokenRequests().length, 1, 'the second run asked for a new token');
+    const second = await checkPopToken(status, tokenRequests()[0]);
+    assert.notEqual(first.kid, second.kid);
+  });
+
+  test('interactive: the next run refreshes with PoP for a new key, without a browser', async () => {
+    const cacheDir = makeTempDir();
+    const first = await checkPopToken(execCredential(await getToken('interactive', { cacheDir })), tokenRequests()[0]);
+    emu.reset();
+    const r = await getToken('interactive', { cacheDir, env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
+    const requests = tokenRequests();
+    assert.deepEqual(requests.map((q) => q.grantType), ['refresh_token']);
+    const second = await checkPopToken(execCredential(r), requests[0]);
+    assert.notEqual(first.kid, second.kid);
+    assert.equal(opened(), 1, 'the browser opened for the first run only');
+  });
+
+  for (const mode of Object.keys(MODES)) {
+    test(`${mode}: nothing secret reaches stderr at -v 10`, async () => {
+      const r = await getToken(mode, { extra: ['-v', '10'] });
+      const status = execCredential(r);
+      const at = String(b64json(status.token.split('.')[1]).at);
+      for (const secret of [SECRET, PASSWORD, status.token, at, at.split('.')[2], status.token.split('.')[2]]) {
+        assert.ok(!r.stderr.includes(secret), `a secret on stderr: ${secret.slice(0, 8)}...`);
+      }
+      assert.match(r.stderr, /pop: new RSA-2048 key/);
+    });
+  }
+
+  test('spn: Entra errors keep their one-line form (wrong secret → AADSTS7000215 and what to do)', async () => {
+    const r = await getToken('spn (secret)', { extra: ['--client-secret', 'Wr0ng~pop-secret-value'] });
+    const line = oneErrorLine(r);
+    assert.match(line, /^Error: failed to get token: invalid_client: AADSTS7000215: .*\(the client secret is wrong or expired: /);
+    assert.ok(!r.stderr.includes('Wr0ng~pop-secret-value'));
+    assert.equal(tokenRequests()[0].tokenType, 'pop');
+  });
+
+  test('an access token that is not bound to the key (a bearer answer) is refused with what to check', async () => {
+    const bearer = ['{"alg":"none"}', '{"aud":"x"}'].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.sig';
+    emu.failNext('token', 1, 200, { token_type: 'Bearer', access_token: bearer, expires_in: 3600 });
+    const r = await getToken('spn (secret)');
+    assert.match(oneErrorLine(r), /^Error: failed to get token: the identity provider returned an access token that is not bound to the PoP key .*check that --authority-host/);
+  });
+
+  test('spn --legacy ignores --pop-enabled (ADAL v1 has no PoP), as upstream', async () => {
+    const status = execCredential(await getToken('spn (secret)', { extra: ['--legacy'] }));
+    assert.equal(decodeProtectedHeader(status.token).typ, 'JWT');
+    assert.equal(emu.count({ endpoint: 'token_v1' }), 1);
+    assert.equal(emu.requests[0].tokenType, undefined);
+  });
+
+  const claimErrors: Array<[string, string[], RegExp]> = [
+    ['--pop-enabled without --pop-claims', ['--pop-enabled'], /^Error: if enabling pop token mode, please provide the pop-claims flag/],
+    ['--pop-claims without --pop-enabled', ['--pop-claims', `u=${ARM_ID}`], /^Error: pop-enabled flag is required to use the PoP token feature/],
+    ['blank --pop-claims', ['--pop-enabled', '--pop-claims', ' '], /^Error: unable to parse PoP claims: failed to parse PoP token claims: no claims provided; pass --pop-claims "u=<ARM ID/],
+    ['a claim that is not key=value', ['--pop-enabled', '--pop-claims', `u=${ARM_ID},oops`], /^Error: unable to parse PoP claims: failed to parse PoP token claims\. Ensure the claims are formatted as `key=value` with no extra whitespace; pass/],
+    ['no u-claim', ['--pop-enabled', '--pop-claims', 'key=value'], /^Error: unable to parse PoP claims: required u-claim not provided for PoP token flow\. Please provide the ARM ID of the cluster in the format `u=<ARM_ID>`; pass/],
+  ];
+  for (const mode of Object.keys(MODES)) {
+    test(`${mode}: claim errors are one line, before any request or browser`, async () => {
+      for (const [name, claims, want] of claimErrors) {
+        assert.match(oneErrorLine(await getToken(mode, { claims })), want, name);
+      }
+      assert.equal(emu.requests.length, 0);
+      assert.equal(opened(), 0);
+    });
+  }
+});
+
+describe('kubectl with a PoP exec user (spn) against an API server that checks PoP', () => {
+  let api: ApiServer;
+  before(async () => {
+    api = await startApiServer({ emulator: emu, audiences: [SERVER_ID], popU: ARM_ID });
+  });
+  after(() => api.close());
+
+  function kubeconfig(name: string, u: string): string {
+    const args = ['get-token', '--login', 'spn', '--client-id', SECRET_APP, '--tenant-id', TENANT, '--server-id', SERVER_ID,
+      '--authority-host', emu.authorityHost, '--cache-dir', path.join(dir, `${name}-cache`), '--pop-enabled', '--pop-claims', `u=${u}`];
+    return writeKubeconfig(path.join(dir, `${name}.yaml`), {
+      server: api.url, caPem: api.caPem, user: execUser(args, { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SECRET }, { interactiveMode: 'Never' }),
+    });
+  }
+
+  /** An access token from the emulator bound to a key of this test's own, and a PoP signer for it. */
+  async function handMadePop() {
+    const [mine, other] = await Promise.all([generateKeyPair('RS256'), generateKeyPair('RS256')]);
+    const jwk = await exportJWK(mine.publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    const reqCnf = Buffer.from(JSON.stringify({ kid, xms_ksl: 'sw' })).toString('base64url');
+    const grant = { grant_type: 'client_credentials', client_id: SECRET_APP, client_secret: SECRET, scope: `${SERVER_ID}/.default`, token_type: 'pop', req_cnf: reqCnf };
+    const { body } = await postForm(`${emu.url}/${TENANT}/oauth2/v2.0/token`, grant, emu.caPem);
+    const sign = (over: Record<string, unknown> = {}, key = mine.privateKey) =>
+      new SignJWT({ at: body.access_token, ts: Math.floor(Date.now() / 1000), u: ARM_ID, cnf: { jwk: { ...jwk, alg: 'RS256', kid } }, nonce: 'abc', ...over })
+        .setProtectedHeader({ typ: 'pop', alg: 'RS256', kid })
+        .sign(key);
+    return { at: String(body.access_token), sign, otherKey: other.privateKey };
+  }
+
+  test('the API server checks the PoP signature, key binding, ts and u (and still takes bearer tokens)', async () => {
+    const pop = await handMadePop();
+    const elsewhere = await handMadePop();
+    const table: Array<[string, string, number]> = [
+      ['valid', await pop.sign(), 200],
+      ['signed by another key', await pop.sign({}, pop.otherKey), 401],
+      ['access token bound to another key', await pop.sign({ at: elsewhere.at }), 401],
+      ['another cluster', await pop.sign({ u: `${ARM_ID}-2` }), 401],
+      ['ts an hour old', await pop.sign({ ts: Math.floor(Date.now() / 1000) - 3600 }), 401],
+      ['the bound access token as a bearer token', pop.at, 200],
+    ];
+    for (const [name, token, want] of table) {
+      const res = await request(`${api.url}/version`, { headers: { authorization: `Bearer ${token}` }, ca: api.caPem });
+      assert.equal(res.status, want, name);
+    }
+  });
+
+  test('kubectl get namespaces succeeds with the PoP token', async () => {
+    const r = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: kubeconfig('ok', ARM_ID), env: emulatorEnv(emu), timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^namespace\/default$/m);
+    const seen = api.requests.filter((q) => q.path === '/api/v1/namespaces').at(-1)!;
+    assert.deepEqual([seen.status, seen.pop, seen.u, seen.aud, seen.appid], [200, true, ARM_ID, SERVER_ID, SECRET_APP]);
+    assert.ok(emu.count({ endpoint: 'token', tokenType: 'pop' }) >= 1);
+  });
+
+  test('a PoP token for another cluster (u) is refused', async () => {
+    const r = await runKubectl(['get', 'namespaces'], { kubeconfig: kubeconfig('other', `${ARM_ID}-other`), env: emulatorEnv(emu), timeoutMs: 30_000 });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Unauthorized|must be logged in/);
+    assert.ok(api.requests.some((q) => q.status === 401));
+  });
+});

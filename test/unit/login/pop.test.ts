@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import type { TokenOptions } from '../../../src/cli/options';
+import { UsageError } from '../../../src/errors';
+import { createPopKey, parsePopClaims, popApplies, startPop } from '../../../src/login/pop';
+import type { LoginContext } from '../../../src/login/types';
+import { createLogger } from '../../../src/platform/log';
+
+const ARM_ID = '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/arc1';
+const NO_CLAIMS = 'unable to parse PoP claims: failed to parse PoP token claims: no claims provided; pass --pop-claims';
+const BAD_PAIR = 'unable to parse PoP claims: failed to parse PoP token claims. Ensure the claims are formatted as `key=value` with no extra whitespace; pass --pop-claims';
+const NO_U = 'unable to parse PoP claims: required u-claim not provided for PoP token flow. Please provide the ARM ID of the cluster in the format `u=<ARM_ID>`; pass --pop-claims';
+
+const b64json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+/** An unsigned JWT-shaped string with these claims (the access token's signature is not this module's business). */
+const fakeAt = (claims: object) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+/** RFC 7638 by hand: SHA-256 over the required RSA members in lexicographic order, no whitespace. */
+function thumbprint(jwk: { e: string; n: string }): string {
+  return createHash('sha256').update(`{"e":"${jwk.e}","kty":"RSA","n":"${jwk.n}"}`).digest('base64url');
+}
+
+describe('parsePopClaims', () => {
+  test('claims → map (keys and values trimmed, u required)', () => {
+    const table: Array<[string, Record<string, string>]> = [
+      [`u=${ARM_ID}`, { u: ARM_ID }],
+      ['u=host, 1=2', { u: 'host', 1: '2' }],
+      [' u = host ,k=v', { u: 'host', k: 'v' }],
+      ['k=v,u=host', { k: 'v', u: 'host' }],
+      ['u=first,u=second', { u: 'second' }],
+      ['u=a=b', { u: 'a=b' }],
+    ];
+    for (const [input, want] of table) assert.deepEqual({ ...parsePopClaims(input) }, want, input);
+  });
+
+  test('malformed claims → upstream wording, then what to pass', () => {
+    const table: Array<[string, string]> = [
+      ['', NO_CLAIMS],
+      ['\t   ', NO_CLAIMS],
+      ['claim1=val1,claim2', BAD_PAIR],
+      ['claim1=  ', BAD_PAIR],
+      ['invalid-format', BAD_PAIR],
+      ['=v,u=x', BAD_PAIR],
+      ['u=x,', BAD_PAIR],
+      ['key=value', NO_U],
+      ['U=host', NO_U],
+    ];
+    for (const [input, want] of table) {
+      assert.throws(() => parsePopClaims(input), (err: Error) => {
+        assert.ok(err instanceof UsageError, input);
+        assert.ok(err.message.startsWith(want), `${JSON.stringify(input)}: ${err.message}`);
+        assert.ok(!err.message.includes('\n'));
+        return true;
+      });
+    }
+  });
+});
+
+test('popApplies: interactive, ropc and spn without --legacy; every other mode ignores --pop-enabled', () => {
+  const table: Array<[TokenOptions['loginMethod'], boolean, boolean, boolean]> = [
+    ['spn', true, false, true],
+    ['spn', true, true, false],
+    ['ropc', true, true, true],
+    ['interactive', true, false, true],
+    ['spn', false, false, false],
+    ['devicecode', true, false, false],
+    ['msi', true, false, false],
+    ['workloadidentity', true, false, false],
+    ['azurecli', true, false, false],
+  ];
+  for (const [loginMethod, popEnabled, legacy, want] of table) {
+    assert.equal(popApplies({ loginMethod, popEnabled, legacy }), want, `${loginMethod} pop=${popEnabled} legacy=${legacy}`);
+  }
+});
+
+describe('PoP key and token', () => {
+  test('req_cnf names the key by its RFC 7638 thumbprint, software-held', async () => {
+    const key = await createPopKey();
+    assert.deepEqual(b64json(key.reqCnf), { kid: key.kid, xms_ksl: 'sw' });
+    assert.match(key.reqCnf, /^[A-Za-z0-9_-]+$/, 'base64url without padding');
+    assert.match(key.kid, /^[A-Za-z0-9_-]{43}$/, 'SHA-256, base64url');
+  });
+
+  test('the signed token: header, payload, RS256 by the embedded RSA-2048 jwk whose thumbprint is the kid', async () => {
+    const key = await createPopKey();
+    const at = fakeAt({ aud: 'server', cnf: { kid: key.kid } });
+    const now = Date.now();
+    const token = await key.sign(at, ARM_ID, now);
+    const [h, p] = token.split('.');
+    const header = b64json(h);
+    const payload = b64json(p);
+    assert.deepEqual(header, { typ: 'pop', alg: 'RS256', kid: key.kid });
+    assert.deepEqual(Object.keys(payload), ['at', 'ts', 'u', 'cnf', 'nonce']);
+    assert.equal(payload.at, at);
+    assert.equal(payload.u, ARM_ID);
+    assert.equal(payload.ts, Math.floor(now / 1000));
+    assert.match(payload.nonce, /^[0-9a-f]{32}$/);
+    const jwk = payload.cnf.jwk as JWK & { e: string; n: string };
+    assert.deepEqual(Object.keys(jwk), ['e', 'kty', 'n', 'alg', 'kid']);
+    assert.deepEqual([jwk.kty, jwk.alg, jwk.kid, jwk.e], ['RSA', 'RS256', key.kid, 'AQAB']);
+    assert.equal(Buffer.from(jwk.n, 'base64url').length * 8, 2048);
+    assert.equal(thumbprint(jwk), key.kid);
+    const verified = await jwtVerify(token, await importJWK(jwk, 'RS256'), { algorithms: ['RS256'], typ: 'pop' });
+    assert.equal(verified.payload.u, ARM_ID);
+  });
+
+  test('a token signed by another key does not verify with this jwk', async () => {
+    const [a, b] = await Promise.all([createPopKey(), createPopKey()]);
+    assert.notEqual(a.kid, b.kid);
+    const token = await a.sign('at', 'u');
+    const otherJwk = b64json((await b.sign('at', 'u')).split('.')[1]).cnf.jwk;
+    await assert.rejects(jwtVerify(token, await importJWK(otherJwk, 'RS256')));
+  });
+
+  test('every signature has its own nonce', async () => {
+    const key = await createPopKey();
+    const nonces = new Set<string>();
+    for (let i = 0; i < 5; i++) nonces.add(b64json((await key.sign('at', 'u')).split('.')[1]).nonce);
+    assert.equal(nonces.size, 5);
+  });
+});
+
+describe('startPop', () => {
+  function ctx(popClaims: string, lines: string[] = []): LoginContext {
+    return { options: { popClaims } as TokenOptions, log: createLogger(10, (l) => void lines.push(l)) } as LoginContext;
+  }
+
+  test('finish(): the PoP token around a bound access token, with its expiry, and never logged', async () => {
+    const lines: string[] = [];
+    const c = ctx(`u=${ARM_ID}`, lines);
+    const pop = await startPop(c);
+    assert.equal(pop.fields.token_type, 'pop');
+    assert.equal(b64json(pop.fields.req_cnf).kid, pop.kid);
+    const at = fakeAt({ cnf: { kid: pop.kid } });
+    const out = await pop.finish({ token: at, expiresOn: 1_900_000_000_000 });
+    assert.equal(out.expiresOn, 1_900_000_000_000);
+    assert.equal(decodeProtectedHeader(out.token).kid, pop.kid);
+    const payload = b64json(out.token.split('.')[1]);
+    assert.equal(payload.at, at);
+    assert.ok(Math.abs(payload.ts - Date.now() / 1000) < 5, 'ts is now');
+    c.log.v(1, `token ${out.token} at ${at}`);
+    assert.ok(lines.every((l) => !l.includes(out.token) && !l.includes(at)), lines.join(''));
+  });
+
+  test('finish() refuses an access token bound to another key, or to none', async () => {
+    const pop = await startPop(ctx('u=x'));
+    for (const claims of [{ cnf: { kid: 'someone-else' } }, { aud: 'bearer-only' }]) {
+      await assert.rejects(pop.finish({ token: fakeAt(claims), expiresOn: 0 }), /not bound to the PoP key/);
+    }
+  });
+
+  test('bad claims are a UsageError from startPop', async () => {
+    await assert.rejects(startPop(ctx('k=v')), /required u-claim not provided/);
+  });
+});
