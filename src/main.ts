@@ -8,7 +8,7 @@ let heavyLoaded = false;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'get-token') {
-    const hit = tryCacheHit(argv.slice(1), process.env, Date.now(), stderr);
+    const hit = await tryCacheHit(argv.slice(1), process.env, Date.now, stderr);
     if (hit) {
       process.stdout.write(hit);
       return 0;

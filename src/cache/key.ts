@@ -1,11 +1,11 @@
 // Which identity a get-token run asks for, and the cache key derived from it. Two clusters, tenants,
 // accounts or modes never share an entry. Used by the hit path, so only node built-ins here.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ENV, type Env } from '../cli/env';
 import { authorityHostFor, scopeFor, type TokenOptions } from '../cli/options';
+import { sha256Hex } from './sha256';
 
 export interface Identity {
   login: string;
@@ -35,6 +35,8 @@ export function identityFor(o: TokenOptions, env: Env): Identity {
       return { ...base, extra: [o.loginHint.toLowerCase(), pop].filter(Boolean).join('|') };
     case 'spn':
       return { ...base, extra: [legacy, pop].filter(Boolean).join('|') };
+    case 'azurepipelines':
+      return { ...base, extra: `sc:${o.azurePipelinesServiceConnectionId}` };
     default:
       return { ...base, extra: legacy };
   }
@@ -42,7 +44,7 @@ export function identityFor(o: TokenOptions, env: Env): Identity {
 
 export function cacheKey(id: Identity): string {
   const canonical = JSON.stringify([id.login, id.authorityHost, id.tenantId.toLowerCase(), id.clientId.toLowerCase(), id.scope, id.extra]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 40);
+  return sha256Hex(canonical).slice(0, 40);
 }
 
 /** The signed-in account and default subscription of the Azure CLI, so `az logout`/`az account set` change the key. */

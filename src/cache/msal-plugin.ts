@@ -1,23 +1,74 @@
-// MSAL's persistent cache for one identity (refresh tokens, accounts). First version: a 0600 file.
+// MSAL's persistent cache for one identity (refresh tokens, accounts): `<cache-dir>/msal/<key>.json`,
+// AES-256-GCM with the keyring-held key where a keyring is usable, else plain; always 0600 and written
+// whole. beforeCacheAccess re-reads the file every time (we hold the identity's lock), because Entra
+// ID rotates refresh tokens and a parallel run may have stored a newer one. Unreadable content is a
+// miss with one warning; MSAL only ever sees input whose shape was checked.
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../cli/env';
-import { writeFileAtomic } from '../platform/files';
+import { readPrivateFile, writeFileAtomic } from '../platform/files';
 import type { Logger } from '../platform/log';
+import { keyId, openSealed, parseEnvelope, seal } from './crypto';
+import { loadCacheKey } from './keyring';
+import { msalCacheProblem } from './msal-shape';
+import { cacheReport, type CacheReport } from './report';
 
-export async function msalCachePlugin(cacheDir: string, key: string, deps: { log: Logger; env: Env }): Promise<ICachePlugin> {
-  const file = join(cacheDir, 'msal', `${key}.json`);
+const MAX_MSAL_CACHE_BYTES = 4 * 1024 * 1024;
+
+export interface MsalPluginDeps {
+  log: Logger;
+  env: Env;
+  /** Shared with the token file, so one run warns once. */
+  report?: CacheReport;
+  /** The encryption key; defaults to the OS keyring (asked at most once per run). */
+  cacheKey?: () => Promise<Buffer | undefined>;
+}
+
+export function msalCacheFilePath(cacheDir: string, key: string): string {
+  return join(cacheDir, 'msal', `${key}.json`);
+}
+
+export async function msalCachePlugin(cacheDir: string, key: string, deps: MsalPluginDeps): Promise<ICachePlugin> {
+  const file = msalCacheFilePath(cacheDir, key);
+  const report = deps.report ?? cacheReport(deps.log);
+  const aad = `kubelogin-msal-cache:${key}`;
+  let keyPromise: Promise<Buffer | undefined> | undefined;
+  const cacheKey = () => (keyPromise ??= (deps.cacheKey ?? (() => loadCacheKey({ env: deps.env, log: deps.log, cacheDir })))());
+
+  async function load(): Promise<string | undefined> {
+    const read = readPrivateFile(file, MAX_MSAL_CACHE_BYTES);
+    if (read.kind === 'absent') return void deps.log.v(6, 'cache: no MSAL cache yet');
+    if (read.kind === 'refused') return void report.problem(`not using the MSAL cache: ${read.reason}`);
+    const envelope = parseEnvelope(read.data.toString('utf8'));
+    if (!envelope) return void report.problem(`the MSAL cache ${file} is damaged or of an unknown version; ignoring it (it will be replaced)`);
+    let text = envelope.data;
+    if (envelope.alg === 'A256GCM') {
+      const k = await cacheKey();
+      if (!k) return void deps.log.v(1, `cache: ${file} is encrypted with the OS keyring's key, which is not reachable now; ignoring it`);
+      try {
+        text = openSealed(envelope, k, aad);
+      } catch {
+        const why = envelope.kid === keyId(k) ? 'it is damaged' : 'the keyring key changed';
+        return void report.problem(`the MSAL cache ${file} cannot be decrypted (${why}); ignoring it (it will be replaced)`);
+      }
+    }
+    const problem = msalCacheProblem(text);
+    if (problem) return void report.problem(`the MSAL cache ${file} is not a valid MSAL cache (${problem}); ignoring it (it will be replaced)`);
+    return text;
+  }
+
   return {
     async beforeCacheAccess(ctx: TokenCacheContext) {
-      try {
-        ctx.tokenCache.deserialize(readFileSync(file, 'utf8'));
-      } catch {
-        deps.log.v(6, 'msal cache: none yet');
-      }
+      const text = await load();
+      if (text !== undefined) ctx.tokenCache.deserialize(text);
     },
     async afterCacheAccess(ctx: TokenCacheContext) {
-      if (ctx.cacheHasChanged) writeFileAtomic(file, ctx.tokenCache.serialize());
+      if (!ctx.cacheHasChanged) return;
+      try {
+        writeFileAtomic(file, seal(ctx.tokenCache.serialize(), await cacheKey(), aad));
+      } catch (err) {
+        report.problem(`could not save the MSAL cache in ${cacheDir}: ${(err as Error).message}; continuing without caching`);
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 // The access-token file: one small 0600 JSON file per identity, read directly on a cache hit so a
 // hit needs neither MSAL nor the keyring. Long-lived secrets (refresh tokens) live elsewhere.
+// On the hit path: node built-ins only.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,28 +13,42 @@ export interface CachedToken {
 
 /** A token is served from cache only while it stays valid for more than this. */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
+export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 export function tokenFilePath(cacheDir: string, key: string): string {
   return join(cacheDir, 'tokens', `${key}.json`);
 }
 
-/** Best effort: any problem (absent, foreign, symlink, corrupt) is a miss, never an error. */
+/** The entry in a token file's text, or undefined for anything else (truncated, wrong shape, unknown version). */
+export function parseTokenFile(text: string): CachedToken | undefined {
+  let data: Partial<CachedToken> | null;
+  try {
+    data = JSON.parse(text) as Partial<CachedToken> | null;
+  } catch {
+    return undefined;
+  }
+  if (data?.v !== 1 || typeof data.token !== 'string' || !data.token || typeof data.expiresOn !== 'number' || !Number.isFinite(data.expiresOn)) return undefined;
+  return { v: 1, token: data.token, expiresOn: data.expiresOn };
+}
+
+/**
+ * The hit path's read. Best effort: any problem (absent, foreign, symlink, readable by others,
+ * corrupt) is a miss, never an error; the full path then reports and repairs it.
+ */
 export function readTokenFile(file: string): CachedToken | undefined {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size > 64 * 1024) return undefined;
+    if (!st.isFile() || st.size > MAX_TOKEN_FILE_BYTES || (st.mode & 0o077) !== 0) return undefined;
     if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
     const buf = Buffer.alloc(st.size);
-    readSync(fd, buf, 0, st.size, 0);
-    const data = JSON.parse(buf.toString('utf8')) as CachedToken;
-    if (data?.v !== 1 || typeof data.token !== 'string' || !data.token || typeof data.expiresOn !== 'number') return undefined;
-    return data;
+    const n = readSync(fd, buf, 0, st.size, 0);
+    return parseTokenFile(buf.toString('utf8', 0, n));
   } catch {
     return undefined;
   } finally {

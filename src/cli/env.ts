@@ -34,6 +34,8 @@ export const ENV = {
   execInfo: 'KUBERNETES_EXEC_INFO',
   azureConfigDir: 'AZURE_CONFIG_DIR',
   kubeconfig: 'KUBECONFIG',
+  /** How long a run waits for another run's lock before going ahead on its own (tests, slow CI). */
+  lockTimeout: 'KUBELOGIN_LOCK_TIMEOUT_MS',
 } as const;
 
 export type Env = Record<string, string | undefined>;

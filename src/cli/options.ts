@@ -181,6 +181,12 @@ function validateAuthorityHost(host: string): void {
   if (!host.endsWith('/')) throw new UsageError(`authority host "${host}" should have a trailing slash; pass "${host}/"`);
 }
 
+/** PoP applies to interactive, ropc and spn without --legacy; every other mode ignores --pop-enabled (as upstream). */
+export function popApplies(o: Pick<TokenOptions, 'popEnabled' | 'loginMethod' | 'legacy'>): boolean {
+  if (!o.popEnabled) return false;
+  return o.loginMethod === 'interactive' || o.loginMethod === 'ropc' || (o.loginMethod === 'spn' && !o.legacy);
+}
+
 /** GetScope: trims trailing slashes and appends /.default unless already there. */
 export function scopeFor(serverId: string): string {
   if (serverId.endsWith('/.default')) return serverId;

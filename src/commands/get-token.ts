@@ -1,11 +1,10 @@
 // get-token: exec info → cache key → fresh? → lock → fresh? → log in (silent refresh first) → save → print.
-import { scopeFor, authorityHostFor, type TokenOptions } from '../cli/options';
+import { scopeFor, authorityHostFor, popApplies, type TokenOptions } from '../cli/options';
 import type { Env } from '../cli/env';
 import { cacheKey, identityFor } from '../cache/key';
-import { acquireLock } from '../cache/lock';
-import { msalCachePlugin } from '../cache/msal-plugin';
-import { isFresh, readTokenFile, tokenFilePath, type CachedToken } from '../cache/token-file';
-import { writeTokenFile } from '../cache/store';
+import { mayPrompt } from '../cache/lock';
+import { openTokenStore } from '../cache/store';
+import type { CachedToken } from '../cache/token-file';
 import { UsageError, TimeoutError } from '../errors';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
 import { loginFor } from '../login/select';
@@ -26,17 +25,17 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
   for (const s of [o.clientSecret, o.password, o.clientCertificatePassword]) log.secret(s);
   const execInfo = readExecInfo(env.KUBERNETES_EXEC_INFO);
   const key = cacheKey(identityFor(o, env));
-  const tokenFile = tokenFilePath(o.cacheDir, key);
+  const store = openTokenStore(o.cacheDir, key, { log, env, now, persistTokens: !popApplies(o) });
   const print = (t: CachedToken) => formatExecCredential(execInfo.apiVersion, t.token, t.expiresOn);
 
-  const cached = readTokenFile(tokenFile);
-  if (isFresh(cached, now())) return print(cached);
+  const cached = store.fresh();
+  if (cached) return print(cached);
 
   const signal = AbortSignal.timeout(o.timeoutMs);
-  const lock = await acquireLock(o.cacheDir, key, { signal, log, ready: () => isFresh(readTokenFile(tokenFile), now()) });
+  const lock = await store.lock(signal, o.timeoutMs, mayPrompt(o.loginMethod));
   try {
-    const again = readTokenFile(tokenFile);
-    if (isFresh(again, now())) return print(again);
+    const again = store.fresh();
+    if (again) return print(again);
     log.v(5, `get-token: login=${o.loginMethod} scope=${scopeFor(o.serverId)} cache key=${key}`);
     const ctx: LoginContext = {
       options: o,
@@ -46,17 +45,13 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
       log,
       signal,
       canPrompt: execInfo.interactive ?? deps.stdinIsTTY,
-      cachePlugin: await msalCachePlugin(o.cacheDir, key, { log, env }),
+      cachePlugin: await store.msalPlugin(),
     };
     const login = loginFor(o.loginMethod);
     const token = await login(ctx);
     if (signal.aborted) throw new TimeoutError('get-token timed out; raise --timeout');
     const entry: CachedToken = { v: 1, token: token.token, expiresOn: token.expiresOn };
-    try {
-      writeTokenFile(tokenFile, entry);
-    } catch (err) {
-      log.warn(`could not save the token cache in ${o.cacheDir}: ${(err as Error).message}; continuing without caching`);
-    }
+    store.save(entry);
     return print(entry);
   } finally {
     lock.release();

@@ -1,8 +1,19 @@
-// remove-tokens / remove-cache-dir (first version: removes the whole cache folder).
+// remove-cache-dir / remove-tokens: without identity flags, delete the whole cache folder (as
+// Azure/kubelogin does) and its keyring key; with identity flags (--server-id ...) or --context NAME, delete only that
+// identity's token file, MSAL cache and lock, leaving every other cluster's login in place.
 import { rmSync } from 'node:fs';
-import type { Env } from '../cli/env';
-import type { TokenOptions } from '../cli/options';
-import { ConfigError } from '../errors';
+import { homedir } from 'node:os';
+import { ENV, type Env } from '../cli/env';
+import { resolveTokenOptions, validateTokenOptions, type SetFlags, type TokenOptions } from '../cli/options';
+import { cacheKey, identityFor } from '../cache/key';
+import { deleteCacheKey } from '../cache/keyring';
+import { lockFilePath } from '../cache/lock';
+import { msalCacheFilePath } from '../cache/msal-plugin';
+import { tokenFilePath } from '../cache/token-file';
+import { ConfigError, UsageError } from '../errors';
+import { loadKubeconfigFiles } from '../kube/kubeconfig';
+import { findUser, isMap, userName, type YamlMap } from '../kube/kubeconfig-model';
+import { parseExecArgs } from '../kube/exec-args';
 import type { Logger } from '../platform/log';
 
 export interface RemoveInput {
@@ -13,10 +24,73 @@ export interface RemoveInput {
   kubeconfig?: string;
 }
 
-export async function removeTokens(input: RemoveInput, _deps: { env: Env; log: Logger }): Promise<void> {
+interface Deps {
+  env: Env;
+  log: Logger;
+}
+
+export async function removeTokens(input: RemoveInput, deps: Deps): Promise<void> {
+  if (input.context) return removeIdentity(contextIdentity(input, deps), deps);
+  if (input.identity) return removeIdentity({ options: input.identity, env: deps.env }, deps);
   try {
     rmSync(input.cacheDir, { recursive: true, force: true });
   } catch (err) {
     throw new ConfigError(`unable to delete authentication record cache in "${input.cacheDir}": ${(err as Error).message}`);
   }
+  // The folder's MSAL cache key goes too; nothing it encrypted is left.
+  const keyDeleted = await deleteCacheKey(deps.env, input.cacheDir);
+  deps.log.v(1, `removed the token cache folder ${input.cacheDir}${keyDeleted ? ' and its key in the OS keyring' : ''}`);
+}
+
+interface ResolvedIdentity {
+  options: TokenOptions;
+  /** The environment get-token runs with (the exec entry's env on top of ours). */
+  env: Env;
+}
+
+function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
+  const key = cacheKey(identityFor(options, env));
+  const files = [tokenFilePath(options.cacheDir, key), msalCacheFilePath(options.cacheDir, key), lockFilePath(options.cacheDir, key)];
+  for (const file of files) {
+    try {
+      rmSync(file, { force: true });
+    } catch (err) {
+      throw new ConfigError(`unable to delete authentication record cache in "${options.cacheDir}": ${(err as Error).message}`);
+    }
+  }
+  deps.log.v(1, `removed the cached tokens of login=${options.loginMethod} server-id=${options.serverId} (key ${key}) from ${options.cacheDir}`);
+}
+
+/** The identity the context's `kubelogin get-token` exec entry logs in as, resolved as get-token would. */
+function contextIdentity(input: RemoveInput, deps: Deps): ResolvedIdentity {
+  const files = loadKubeconfigFiles({ explicit: input.kubeconfig, kubeconfigEnv: deps.env.KUBECONFIG, home: deps.env.HOME || homedir() });
+  const docs = files.map((f) => f.doc);
+  const context = named(docs, 'contexts', input.context!);
+  if (!context) throw new UsageError(`no context exists with the name: "${input.context}"; run kubectl config get-contexts to list them`);
+  const userRef = isMap(context.context) ? context.context.user : undefined;
+  const user = userRef === undefined || userRef === null ? undefined : findUser(docs, String(userRef));
+  const exec = user && isMap(user.exec) ? user.exec : undefined;
+  const args = exec && Array.isArray(exec.args) ? exec.args.map(String) : [];
+  if (!exec || args[0] !== 'get-token') {
+    throw new UsageError(`context "${input.context}" does not log in with kubelogin get-token; run kubelogin convert-kubeconfig first, or pass the identity flags (--server-id ...)`);
+  }
+  const env: Env = { ...deps.env };
+  for (const entry of Array.isArray(exec.env) ? exec.env : []) {
+    if (isMap(entry) && typeof entry.name === 'string') env[entry.name] = entry.value === undefined || entry.value === null ? '' : String(entry.value);
+  }
+  const flags: SetFlags = [...parseExecArgs(args.slice(1))].filter(([name]) => name !== 'v' && name !== 'logtostderr');
+  // Where get-token keeps this identity: its own --cache-dir or KUBECACHEDIR, else the folder this command was given.
+  if (!flags.some(([name]) => name === 'cache-dir' || name === 'token-cache-dir') && env[ENV.kubeCacheDir] === undefined) flags.unshift(['cache-dir', input.cacheDir]);
+  const { options } = resolveTokenOptions(flags, env);
+  validateTokenOptions(options);
+  if (!options.serverId) throw new UsageError(`context "${input.context}": its get-token arguments have no --server-id; fix the kubeconfig entry`);
+  return { options, env };
+}
+
+function named(docs: readonly YamlMap[], list: 'contexts', name: string): YamlMap | undefined {
+  for (const doc of docs) {
+    const hit = (Array.isArray(doc[list]) ? (doc[list] as unknown[]) : []).find((e) => userName(e) === name);
+    if (isMap(hit)) return hit;
+  }
+  return undefined;
 }

@@ -11,10 +11,6 @@ const CLAIMS_REMEDY = 'pass --pop-claims "u=<ARM ID of the cluster>[,key=value..
 const BAD_PAIR = 'failed to parse PoP token claims. Ensure the claims are formatted as `key=value` with no extra whitespace';
 
 /** Whether this run gets a PoP token: interactive, ropc and spn (not --legacy: ADAL v1 has no PoP); other modes ignore the flag, as upstream. */
-export function popApplies(o: Pick<TokenOptions, 'popEnabled' | 'loginMethod' | 'legacy'>): boolean {
-  if (!o.popEnabled) return false;
-  return o.loginMethod === 'interactive' || o.loginMethod === 'ropc' || (o.loginMethod === 'spn' && !o.legacy);
-}
 
 /** `k=v,k2=v2` → claims; keys and values are trimmed and `u` is required, as upstream. */
 export function parsePopClaims(text: string): Record<string, string> {

@@ -5,7 +5,8 @@ import { ConfigError, isKubeloginError } from '../errors';
 import { readClientCertificate, type ClientCertificate } from './certificate';
 import { certificateAssertion, legacyClientCredentials } from './legacy';
 import { clientCredentialToken, credentialError, v2TokenEndpoint, v2TokenRequest } from './msal';
-import { popApplies, startPop, type PopSession } from './pop';
+import { popApplies } from '../cli/options';
+import { startPop, type PopSession } from './pop';
 import type { AccessToken, LoginContext } from './types';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -1,35 +1,144 @@
 // Private files: 0700 folders, 0600 files, written whole (temp file + fsync + rename) so a reader
-// or a crash sees the old content or the new, never a torn file.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
-import { dirname } from 'node:path';
+// or a crash sees the old content or the new, never a torn file. A symlink or another user's file
+// where a cache file belongs is refused, never followed or replaced.
+import {
+  chmodSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync,
+  readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** A cache path that must not be used (symlink, another owner, not a regular file). */
+export class RefusedFileError extends Error {}
+
+/**
+ * A name part no other live writer uses: pid + clock + randomness. Not a secret, so no node:crypto,
+ * whose start-up (~3 ms) the light bundle avoids.
+ */
+export function uniqueSuffix(): string {
+  return `${process.pid.toString(36)}.${process.hrtime.bigint().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+const myUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
+
+function ownedByMe(st: Stats): boolean {
+  const uid = myUid();
+  return uid === undefined || st.uid === uid;
+}
 
 /** Creates the folder (and parents) 0700, tightening an existing one that is looser. */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    // Recursive mkdir reports ENOENT on a read-only disk; ask again to get the real reason (EROFS).
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(dir))) throw err;
+    mkdirSync(dir, { mode: 0o700 });
+  }
   const st = lstatSync(dir);
-  if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
-  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) throw new Error(`${dir} is owned by another user`);
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  // A symlinked folder (e.g. ~/.kube on another disk) is fine when its target is ours.
+  const target = st.isSymbolicLink() ? statSync(dir) : st;
+  if (!target.isDirectory()) throw new RefusedFileError(`${dir} is not a directory`);
+  if (!ownedByMe(target)) throw new RefusedFileError(`${dir} is owned by another user (uid ${target.uid})`);
+  if ((target.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/** Throws RefusedFileError when `file` exists but is not ours to replace. */
+export function assertReplaceable(file: string): void {
+  let st: Stats;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (st.isSymbolicLink()) throw new RefusedFileError(`${file} is a symbolic link`);
+  if (!st.isFile()) throw new RefusedFileError(`${file} is not a regular file`);
+  if (!ownedByMe(st)) throw new RefusedFileError(`${file} is owned by another user (uid ${st.uid})`);
 }
 
 export function writeFileAtomic(file: string, data: string | Buffer): void {
   ensurePrivateDir(dirname(file));
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  assertReplaceable(file);
+  const tmp = `${file}.${uniqueSuffix()}.tmp`;
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
+    fchmodSync(fd, 0o600);
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
     fsyncSync(fd);
-  } catch (err) {
     closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
-  }
-  closeSync(fd);
-  try {
     renameSync(tmp, file);
   } catch (err) {
+    try { closeSync(fd); } catch { /* already closed */ }
     try { unlinkSync(tmp); } catch { /* already gone */ }
     throw err;
   }
+  syncDir(dirname(file));
+}
+
+/** Makes the rename itself durable; best effort (not every file system allows fsync on a folder). */
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, constants.O_RDONLY);
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+  } catch { /* not supported here */ }
+}
+
+export type PrivateRead =
+  | { kind: 'absent' }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'ok'; data: Buffer };
+
+/**
+ * Reads a cache file without following symlinks; refuses another user's file and tightens a
+ * looser mode than 0600 (a file written by an older tool or a careless umask).
+ */
+export function readPrivateFile(file: string, maxBytes: number): PrivateRead {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };
+    if (code === 'ELOOP' || code === 'EMLINK') return { kind: 'refused', reason: `${file} is a symbolic link` };
+    return { kind: 'refused', reason: `${file}: ${(err as Error).message}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { kind: 'refused', reason: `${file} is not a regular file` };
+    if (!ownedByMe(st)) return { kind: 'refused', reason: `${file} is owned by another user (uid ${st.uid})` };
+    if (st.size > maxBytes) return { kind: 'refused', reason: `${file} is larger than ${maxBytes} bytes` };
+    if ((st.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, buf, off, st.size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return { kind: 'ok', data: buf.subarray(0, off) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes `*.tmp` and `*.stale` leftovers of killed processes once they are older than `maxAgeMs`. */
+export function removeOrphans(dir: string, maxAgeMs: number, now: number): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.endsWith('.tmp') && !name.endsWith('.stale')) continue;
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path);
+      if (st.isFile() && now - st.mtimeMs > maxAgeMs) {
+        unlinkSync(path);
+        removed++;
+      }
+    } catch { /* raced with another cleaner */ }
+  }
+  return removed;
 }

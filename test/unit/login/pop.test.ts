@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import type { TokenOptions } from '../../../src/cli/options';
 import { UsageError } from '../../../src/errors';
-import { createPopKey, parsePopClaims, popApplies, startPop } from '../../../src/login/pop';
+import { popApplies } from '../../../src/cli/options';
+import { createPopKey, parsePopClaims, startPop } from '../../../src/login/pop';
 import type { LoginContext } from '../../../src/login/types';
 import { createLogger } from '../../../src/platform/log';
 

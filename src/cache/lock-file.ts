@@ -1,0 +1,35 @@
+// The lock file's path and record, and the checks on its holder; shared by the lock (miss path) and
+// the light wait for a peer (before the heavy bundle loads), so only node built-ins here.
+import { join } from 'node:path';
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  nonce: string;
+  started: number;
+}
+
+/** The holder touches the lock this often; a lock whose mtime stands still for STALE_MS is abandoned. */
+export const HEARTBEAT_MS = 2_000;
+export const STALE_MS = 10_000;
+
+export function lockFilePath(cacheDir: string, key: string): string {
+  return join(cacheDir, 'locks', `${key}.lock`);
+}
+
+export function parseLockInfo(text: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(text) as Partial<LockInfo> | null;
+    if (typeof v?.pid === 'number' && v.pid > 0 && typeof v.host === 'string' && typeof v.nonce === 'string' && typeof v.started === 'number') return v as LockInfo;
+  } catch { /* garbage */ }
+  return undefined;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

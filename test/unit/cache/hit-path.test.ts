@@ -1,0 +1,57 @@
+// The cache hit is the product: it must be served by dist/main.cjs alone (node built-ins), never
+// loading dist/heavy.cjs and with it MSAL, jose, yargs, js-yaml or the keyring module (nor node:crypto).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { quickParse } from '../../../src/cli/argv';
+import { resolveTokenOptions } from '../../../src/cli/options';
+import { cacheKey, identityFor } from '../../../src/cache/key';
+import { tokenFilePath } from '../../../src/cache/token-file';
+import { kubeloginBin } from '../../helpers/paths';
+import { makeTempDir } from '../../helpers/tmp';
+
+const HOOK = `process.on('exit', () => require('fs').writeFileSync(process.env.MODULES_OUT, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));`;
+
+function warmCache(args: string[], env: Record<string, string>): string {
+  const parsed = quickParse(args)!;
+  const o = resolveTokenOptions(parsed.flags, env).options;
+  const file = tokenFilePath(o.cacheDir, cacheKey(identityFor(o, env)));
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, JSON.stringify({ v: 1, token: 'cached-access-token', expiresOn: Date.now() + 24 * 3600_000 }), { mode: 0o600 });
+  return file;
+}
+
+function run(args: string[], env: Record<string, string>) {
+  const dir = makeTempDir();
+  const hook = path.join(dir, 'hook.cjs');
+  const out = path.join(dir, 'modules.json');
+  fs.writeFileSync(hook, HOOK);
+  const r = spawnSync(process.execPath, ['--require', hook, kubeloginBin, 'get-token', ...args], { env: { PATH: process.env.PATH!, ...env, MODULES_OUT: out }, encoding: 'utf8' });
+  const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[]; builtins: string[] };
+  return { ...r, modules: loaded.files, builtins: loaded.builtins };
+}
+
+describe('the cache-hit path', () => {
+  const args = ['--login', 'spn', '--server-id', 'srv', '--client-id', 'app', '--tenant-id', 'ten', '--client-secret', 'x'];
+
+  it('prints the cached token loading only bin/kubelogin and dist/main.cjs', () => {
+    const env = { HOME: makeTempDir() };
+    warmCache(args, env);
+    const r = run(args, env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).status.token, 'cached-access-token');
+    const loaded = r.modules.filter((m) => !m.endsWith('hook.cjs')).map((m) => path.relative(path.dirname(path.dirname(kubeloginBin)), m)).sort();
+    assert.deepEqual(loaded, ['bin/kubelogin', 'dist/main.cjs']);
+    // node:crypto's start-up (OpenSSL) alone costs ~3 ms, a tenth of a hit: the key is hashed in plain JS.
+    assert.ok(!r.builtins.includes('NativeModule crypto'), 'node:crypto is not loaded');
+  });
+
+  it('the same hook sees dist/heavy.cjs on a miss (the check can fail)', () => {
+    const env = { HOME: makeTempDir() };
+    const r = run([...args, '--authority-host', 'https://127.0.0.1:9/', '--timeout', '2s'], env);
+    assert.equal(r.status, 1);
+    assert.ok(r.modules.some((m) => m.endsWith(path.join('dist', 'heavy.cjs'))), r.modules.join('\n'));
+  });
+});
