@@ -1,10 +1,8 @@
 // `--legacy`: ADAL v1 token requests (`<authority host><tenant>/oauth2/token` with `resource`), made with
 // fetch because MSAL only speaks v2. Entra then issues a v1 token (aud `spn:<server id>` for AKS).
 import { createPrivateKey, createSign, randomUUID } from 'node:crypto';
-import { AuthError } from '../errors';
-import { entraErrorMessage, parseOAuthError } from './aadsts';
 import type { ClientCertificate } from './certificate';
-import { send } from './msal';
+import { postTokenForm } from './msal';
 import type { AccessToken, LoginContext } from './types';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -32,35 +30,9 @@ export async function legacyClientCredentials(ctx: LoginContext, clientId: strin
   return v1TokenRequest(ctx, form);
 }
 
-/** POSTs a v1 token request; Entra errors become one AuthError line with the AADSTS remedy. */
-export async function v1TokenRequest(ctx: LoginContext, form: Record<string, string>): Promise<AccessToken> {
-  const what = 'failed to get token';
-  const reply = await send(ctx, what, v1TokenEndpoint(ctx), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams(form).toString(),
-  });
-  if (reply.status !== 200) {
-    const e = parseOAuthError(reply.status, reply.body);
-    throw new AuthError(entraErrorMessage(what, e), { error: e.error, errorCodes: e.codes, status: reply.status });
-  }
-  return parseV1Token(ctx, reply.body);
-}
-
-function parseV1Token(ctx: LoginContext, body: string): AccessToken {
-  let json: { access_token?: unknown; expires_on?: unknown; expires_in?: unknown };
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw new AuthError('failed to get token: the token endpoint answered with something that is not JSON; check --authority-host / --environment');
-  }
-  if (typeof json.access_token !== 'string' || !json.access_token) throw new AuthError('failed to get token: the identity provider returned no access token');
-  ctx.log.secret(json.access_token);
-  // v1 sends numbers as strings; expires_on is epoch seconds, expires_in a lifetime.
-  const on = Number(json.expires_on);
-  const inSeconds = Number(json.expires_in);
-  const expiresOn = on > 0 ? on * 1000 : Date.now() + (inSeconds > 0 ? inSeconds : 3600) * 1000;
-  return { token: json.access_token, expiresOn };
+/** POSTs a v1 token request (client credentials or device code). */
+export function v1TokenRequest(ctx: LoginContext, form: Record<string, string>): Promise<AccessToken> {
+  return postTokenForm(ctx, 'failed to get token', v1TokenEndpoint(ctx), form);
 }
 
 /** RFC 7523 client assertion as ADAL signs it: RS256 with the SHA-1 thumbprint (`x5t`) and the chain (`x5c`). */

@@ -175,9 +175,14 @@ export function v2TokenEndpoint(ctx: LoginContext): string {
   return `${authorityFor(ctx)}/oauth2/v2.0/token`;
 }
 
-/** POSTs a v2 token request without MSAL (for form fields MSAL node will not send, such as PoP's); Entra errors become one AuthError line. */
-export async function v2TokenRequest(ctx: LoginContext, what: string, form: Record<string, string>): Promise<AccessToken> {
-  const reply = await send(ctx, what, v2TokenEndpoint(ctx), {
+/** POSTs a v2 token request without MSAL (for form fields MSAL node will not send, such as PoP's). */
+export function v2TokenRequest(ctx: LoginContext, what: string, form: Record<string, string>): Promise<AccessToken> {
+  return postTokenForm(ctx, what, v2TokenEndpoint(ctx), form);
+}
+
+/** POSTs a form to a v1 or v2 token endpoint; Entra errors become one AuthError line with the AADSTS remedy. */
+export async function postTokenForm(ctx: LoginContext, what: string, url: string, form: Record<string, string>): Promise<AccessToken> {
+  const reply = await send(ctx, what, url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
@@ -186,7 +191,7 @@ export async function v2TokenRequest(ctx: LoginContext, what: string, form: Reco
     const e = parseOAuthError(reply.status, reply.body);
     throw new AuthError(entraErrorMessage(what, e), { error: e.error, errorCodes: e.codes, status: reply.status });
   }
-  let json: { access_token?: unknown; expires_in?: unknown };
+  let json: { access_token?: unknown; expires_in?: unknown; expires_on?: unknown };
   try {
     json = JSON.parse(reply.body);
   } catch {
@@ -194,8 +199,10 @@ export async function v2TokenRequest(ctx: LoginContext, what: string, form: Reco
   }
   if (typeof json.access_token !== 'string' || !json.access_token) throw new AuthError(`${what}: the identity provider returned no access token`);
   ctx.log.secret(json.access_token);
+  // v1 sends numbers as strings and adds expires_on (epoch seconds); v2 sends only expires_in (a lifetime).
+  const on = Number(json.expires_on);
   const lifetime = Number(json.expires_in);
-  return { token: json.access_token, expiresOn: Date.now() + (lifetime > 0 ? lifetime : 3600) * 1000 };
+  return { token: json.access_token, expiresOn: on > 0 ? on * 1000 : Date.now() + (lifetime > 0 ? lifetime : 3600) * 1000 };
 }
 
 /**
