@@ -94,7 +94,7 @@ export async function parseCommandLine(argv: string[], version: string): Promise
     .help('help')
     .alias('help', 'h')
     .strict()
-    .wrap(Math.min(120, process.stdout.columns || 100))
+    .wrap(Math.min(160, process.stdout.columns || 160))
     .exitProcess(false)
     .fail((msg, err) => {
       throw err instanceof UsageError ? err : new UsageError(`${pflagWording(msg ?? err?.message ?? '', argv)}; run kubelogin --help for the commands and flags`);
