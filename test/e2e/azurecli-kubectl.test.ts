@@ -3,43 +3,31 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator, type Emulator } from '../emulator';
-import { startApiServer, type ApiServer } from '../fake-apiserver';
+import { startCluster, type Cluster } from '../helpers/cluster';
 import { FakeCli } from '../helpers/fake-az';
-import { execUser, writeKubeconfig } from '../helpers/kubeconfig';
+import { execUser } from '../helpers/kubeconfig';
 import { runKubectl } from '../helpers/run';
-import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 const TENANT = '9c9c9c9c-0000-4000-8000-000000000001';
 const IDENTITY = '9c9c9c9c-0000-4000-8000-0000000000c1';
 
 describe('kubectl with an azurecli exec user', () => {
-  let emu: Emulator;
-  let api: ApiServer;
-  let dir: string;
+  let cluster: Cluster;
   let fake: FakeCli;
   let kubeconfig: string;
 
   before(async () => {
-    emu = await startEmulator();
+    cluster = await startCluster({ audience: SERVER_ID });
+    const { emu, dir } = cluster;
     emu.addManagedIdentity({ clientId: IDENTITY, systemAssigned: true });
-    api = await startApiServer({ emulator: emu, audiences: [SERVER_ID] });
-    dir = makeTempDir('kubelogin-e2e-azurecli-');
     fake = new FakeCli(dir, { imdsUrl: emu.miUrl });
     fake.signIn([{ id: '9c9c9c9c-0000-4000-8000-0000000000a1', tenantId: TENANT, user: 'dev@contoso.example', isDefault: true }]);
     // As convert-kubeconfig --azure-config-dir writes it: AZURE_CONFIG_DIR in the exec env.
     const args = ['get-token', '--login', 'azurecli', '--server-id', SERVER_ID, '--cache-dir', path.join(dir, 'cache')];
-    kubeconfig = writeKubeconfig(path.join(dir, 'kubeconfig.yaml'), {
-      server: api.url,
-      caPem: api.caPem,
-      user: execUser(args, { AZURE_CONFIG_DIR: fake.azureConfigDir }, { interactiveMode: 'Never' }),
-    });
+    kubeconfig = cluster.kubeconfig('kubeconfig.yaml', execUser(args, { AZURE_CONFIG_DIR: fake.azureConfigDir }, { interactiveMode: 'Never' }));
   });
-  after(async () => {
-    await api.close();
-    await emu.close();
-  });
+  after(() => cluster.close());
 
   // kubectl's own environment carries the PATH with the fake az, as a shell would.
   const kubectl = (args: string[]) => runKubectl(args, { kubeconfig, env: { PATH: fake.env().PATH, FAKE_AZ_CONFIG: fake.configFile }, timeoutMs: 30_000 });
@@ -48,7 +36,7 @@ describe('kubectl with an azurecli exec user', () => {
     const r = await kubectl(['get', 'namespaces', '-o', 'name']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^namespace\/default$/m);
-    const seen = api.requests.filter((q) => q.path === '/api/v1/namespaces');
+    const seen = cluster.api.requests.filter((q) => q.path === '/api/v1/namespaces');
     assert.deepEqual([seen.at(-1)!.status, seen.at(-1)!.aud, seen.at(-1)!.appid], [200, SERVER_ID, IDENTITY]);
     assert.deepEqual(fake.calls('az').map((c) => [c.args[3], c.azureConfigDir]), [[SERVER_ID, fake.azureConfigDir]]);
 

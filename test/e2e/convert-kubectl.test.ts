@@ -6,14 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import yaml from 'js-yaml';
-import { startEmulator, type Emulator } from '../emulator';
-import { startApiServer, type ApiServer } from '../fake-apiserver';
+import type { Emulator } from '../emulator';
+import { startCluster, type Cluster } from '../helpers/cluster';
 import { emulatorEnv, workloadIdentityEnv } from '../helpers/env';
 import { request } from '../helpers/http';
-import { writeKubeconfig } from '../helpers/kubeconfig';
 import { kubeloginBin } from '../helpers/paths';
 import { runKubectl, runKubelogin, type EnvPatch } from '../helpers/run';
-import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 const AKS_CLIENT = '80faf920-1908-4b52-b5ef-a8e7bedfc67a';
@@ -26,41 +24,28 @@ const CLI_APP = '55555555-aaaa-4bbb-8ccc-000000000003';
 const CLI_SECRET = 'e2e~Cli.Secret-value_0123456789';
 
 describe('convert-kubeconfig, then kubectl with the converted user', () => {
+  let cluster: Cluster;
   let emu: Emulator;
-  let api: ApiServer;
   let dir: string;
   /** First on kubectl's PATH: `kubelogin` (a symlink to this repo's bin/kubelogin) and a fake `az`. */
   let binDir: string;
 
   before(async () => {
-    emu = await startEmulator();
+    cluster = await startCluster({ audience: SERVER_ID });
+    ({ emu, dir } = cluster);
     emu.addApp({ clientId: SPN_APP, tenantId: TENANT, secret: SPN_SECRET });
     emu.addApp({ clientId: WI_APP, tenantId: TENANT, federated: [{ issuer: emu.federatedIssuer, subject: WI_SUBJECT }] });
     emu.addApp({ clientId: CLI_APP, tenantId: TENANT, secret: CLI_SECRET });
-    api = await startApiServer({ emulator: emu, audiences: [SERVER_ID] });
-    dir = makeTempDir('kubelogin-e2e-convert-');
     binDir = path.join(dir, 'bin');
     fs.mkdirSync(binDir);
     fs.symlinkSync(kubeloginBin, path.join(binDir, 'kubelogin'));
   });
-  after(async () => {
-    await api.close();
-    await emu.close();
-  });
+  after(() => cluster.close());
 
   /** What `az aks get-credentials` used to write: the azure auth-provider, with a stale cached token. */
   function legacyKubeconfig(name: string): string {
-    return writeKubeconfig(path.join(dir, `${name}.yaml`), {
-      server: api.url,
-      caPem: api.caPem,
-      context: name,
-      user: {
-        authProvider: {
-          name: 'azure',
-          config: { 'apiserver-id': SERVER_ID, 'client-id': AKS_CLIENT, 'tenant-id': TENANT, environment: 'AzurePublicCloud', 'config-mode': '1', 'access-token': 'stale' },
-        },
-      },
-    });
+    const config = { 'apiserver-id': SERVER_ID, 'client-id': AKS_CLIENT, 'tenant-id': TENANT, environment: 'AzurePublicCloud', 'config-mode': '1', 'access-token': 'stale' };
+    return cluster.kubeconfig(`${name}.yaml`, { authProvider: { name: 'azure', config } }, name);
   }
 
   async function convert(file: string, args: string[]): Promise<{ command: string; args: string[]; env: unknown }> {
@@ -72,7 +57,7 @@ describe('convert-kubeconfig, then kubectl with the converted user', () => {
   }
 
   async function kubectlGetNamespaces(file: string, env: EnvPatch): Promise<void> {
-    const before = api.requests.length;
+    const before = cluster.api.requests.length;
     const r = await runKubectl(['get', 'namespaces', '-o', 'name'], {
       kubeconfig: file,
       env: { PATH: `${binDir}${path.delimiter}${process.env.PATH}`, ...emulatorEnv(emu), ...env },
@@ -80,7 +65,7 @@ describe('convert-kubeconfig, then kubectl with the converted user', () => {
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^namespace\/default$/m);
-    const seen = api.requests.slice(before).filter((q) => q.path === '/api/v1/namespaces');
+    const seen = cluster.api.requests.slice(before).filter((q) => q.path === '/api/v1/namespaces');
     assert.deepEqual([seen.at(-1)?.status, seen.at(-1)?.aud], [200, SERVER_ID]);
   }
 

@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startEmulator, type Emulator } from '../emulator';
-import { startApiServer, type ApiServer } from '../fake-apiserver';
-import { execUser, writeKubeconfig } from '../helpers/kubeconfig';
+import type { Emulator } from '../emulator';
+import type { ApiServer } from '../fake-apiserver';
+import { startCluster, type Cluster } from '../helpers/cluster';
+import { execUser } from '../helpers/kubeconfig';
 import { repoRoot } from '../helpers/paths';
 import { cleanEnv, collect, runKubectl } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
@@ -16,20 +17,18 @@ const CLIENT_ID = 'e2e-devicecode-client';
 const TENANT = 'e2e-devicecode-tenant';
 const USER = 'kim@example.com';
 
+let cluster: Cluster;
 let emu: Emulator;
 let api: ApiServer;
 
 before(async () => {
   // Below get-token's 5-minute refresh-ahead: a second kubectl run must go through the refresh token.
-  emu = await startEmulator({ tokenLifetimeSeconds: 200 });
+  cluster = await startCluster({ audience: SERVER_ID, emulator: { tokenLifetimeSeconds: 200 } });
+  ({ emu, api } = cluster);
   emu.addApp({ clientId: CLIENT_ID, publicClient: true });
   emu.addUser({ username: USER, password: 'not-used' });
-  api = await startApiServer({ emulator: emu, audiences: [SERVER_ID] });
 });
-after(async () => {
-  await api.close();
-  await emu.close();
-});
+after(() => cluster.close());
 beforeEach(() => {
   emu.deviceCode = { interval: 0.25, expiresIn: 900, slowDownTimes: 0, autoApproveAs: USER };
   emu.reset();
@@ -39,7 +38,7 @@ beforeEach(() => {
 function kubeconfig(cacheDir: string): string {
   const args = ['get-token', '--login', 'devicecode', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir];
   const user = execUser(args, { NODE_EXTRA_CA_CERTS: emu.caFile }, { interactiveMode: 'IfAvailable' });
-  return writeKubeconfig(path.join(cacheDir, 'kubeconfig'), { server: api.url, caPem: api.caPem, user });
+  return cluster.kubeconfig(path.join(cacheDir, 'kubeconfig'), user);
 }
 
 /** kubectl with a pseudo-terminal on stdin (util-linux `script`), so kubectl lets the plugin prompt. */

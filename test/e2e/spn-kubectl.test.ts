@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator, type Emulator } from '../emulator';
-import { startApiServer, type ApiServer } from '../fake-apiserver';
+import type { Emulator } from '../emulator';
+import type { ApiServer } from '../fake-apiserver';
+import { startCluster, type Cluster } from '../helpers/cluster';
 import { emulatorEnv } from '../helpers/env';
-import { execUser, writeKubeconfig } from '../helpers/kubeconfig';
+import { execUser } from '../helpers/kubeconfig';
 import { runKubectl } from '../helpers/run';
-import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 const TENANT = '44444444-1111-4222-8333-444455556666';
@@ -15,30 +15,22 @@ const APP = '44444444-aaaa-4bbb-8ccc-000000000001';
 const SECRET = 'e2e~Spn.Secret-value_0123456789';
 
 describe('kubectl with an spn exec user', () => {
+  let cluster: Cluster;
   let emu: Emulator;
   let api: ApiServer;
-  let dir: string;
 
   before(async () => {
-    emu = await startEmulator();
+    cluster = await startCluster({ audience: SERVER_ID });
+    ({ emu, api } = cluster);
     emu.addApp({ clientId: APP, tenantId: TENANT, secret: SECRET });
-    api = await startApiServer({ emulator: emu, audiences: [SERVER_ID] });
-    dir = makeTempDir('kubelogin-e2e-spn-');
   });
-  after(async () => {
-    await api.close();
-    await emu.close();
-  });
+  after(() => cluster.close());
 
   /** A kubeconfig whose user runs `kubelogin get-token --login spn` with the secret in exec.env. */
   function kubeconfig(name: string, secret: string, extraArgs: string[] = []): string {
     const args = ['get-token', '--login', 'spn', '--server-id', SERVER_ID, '--client-id', APP, '--tenant-id', TENANT,
-      '--authority-host', emu.authorityHost, '--cache-dir', path.join(dir, `${name}-cache`), ...extraArgs];
-    return writeKubeconfig(path.join(dir, `${name}.yaml`), {
-      server: api.url,
-      caPem: api.caPem,
-      user: execUser(args, { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: secret }, { interactiveMode: 'Never' }),
-    });
+      '--authority-host', emu.authorityHost, '--cache-dir', path.join(cluster.dir, `${name}-cache`), ...extraArgs];
+    return cluster.kubeconfig(`${name}.yaml`, execUser(args, { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: secret }, { interactiveMode: 'Never' }));
   }
 
   it('kubectl get namespaces succeeds with the token the plugin got', async () => {

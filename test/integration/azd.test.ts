@@ -1,8 +1,8 @@
 // bin/kubelogin get-token --login azd with a fake `azd` on PATH that hands out real emulator-signed tokens.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startEmulator, type Emulator } from '../emulator';
+import { execCredentialOf, verifiedClaims } from '../helpers/assert';
 import { FakeCli, type FakeToolBehaviour } from '../helpers/fake-az';
 import { runKubelogin, type EnvPatch, type RunResult } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
@@ -26,10 +26,9 @@ describe('get-token --login azd', () => {
   }
 
   async function verified(r: RunResult): Promise<{ token: string; expiry: string; exp: number }> {
-    assert.equal(r.code, 0, r.stderr);
-    const status = JSON.parse(r.stdout).status as { token: string; expirationTimestamp: string };
-    const { payload } = await jwtVerify(status.token, createLocalJWKSet(emu.jwks as Parameters<typeof createLocalJWKSet>[0]), { audience: SERVER_ID });
-    return { token: status.token, expiry: status.expirationTimestamp, exp: payload.exp! };
+    const { status } = execCredentialOf(r);
+    const { exp } = await verifiedClaims(emu, status.token, SERVER_ID);
+    return { token: status.token, expiry: status.expirationTimestamp, exp: exp! };
   }
 
   const cases: Array<{ name: string; args: string[]; env?: EnvPatch; azdArgs: string[] }> = [

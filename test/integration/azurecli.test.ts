@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startEmulator, type Emulator } from '../emulator';
+import { execCredentialOf, verifiedClaims } from '../helpers/assert';
 import { FakeCli, fakeAzDir, type FakeToolBehaviour } from '../helpers/fake-az';
 import { collect, runKubelogin, spawnKubelogin, type EnvPatch, type RunResult } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
@@ -43,10 +43,9 @@ describe('get-token --login azurecli', () => {
     runKubelogin(['get-token', '--login', 'azurecli', '--server-id', SERVER_ID, ...args], { env: { ...fake.env(), ...env }, timeoutMs: 25_000 });
 
   async function verified(r: RunResult, audience = SERVER_ID): Promise<{ token: string; expiry: string; exp: number }> {
-    assert.equal(r.code, 0, r.stderr);
-    const status = JSON.parse(r.stdout).status as { token: string; expirationTimestamp: string };
-    const { payload } = await jwtVerify(status.token, createLocalJWKSet(emu.jwks as Parameters<typeof createLocalJWKSet>[0]), { audience });
-    return { token: status.token, expiry: status.expirationTimestamp, exp: payload.exp! };
+    const { status } = execCredentialOf(r);
+    const { exp } = await verifiedClaims(emu, status.token, audience);
+    return { token: status.token, expiry: status.expirationTimestamp, exp: exp! };
   }
 
   it('prints the token az gives for the server id, with its expiry, under the 30 s default timeout', async () => {

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { claimsOf, oneErrorLine, tokenOf } from '../helpers/assert';
 import { emulatorEnv, pipelinesEnv } from '../helpers/env';
-import { runKubelogin, type RunResult } from '../helpers/run';
+import { runKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
@@ -12,22 +13,6 @@ const APP = '33333333-aaaa-4bbb-8ccc-000000000001';
 const CONNECTION = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 const SUBJECT = `sc://contoso/infra/${CONNECTION}`;
 const ACCESS_TOKEN = 'azdo-system-access-token-0123456789abcdefABCDEF';
-
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-
-function tokenOf(r: RunResult): string {
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trimEnd().split('\n').length, 1);
-  return JSON.parse(r.stdout).status.token;
-}
-
-function oneErrorLine(r: RunResult): string {
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  return lines[0];
-}
 
 describe('get-token --login azurepipelines', () => {
   let emu: Emulator;

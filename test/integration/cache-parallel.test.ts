@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { claimsOf, tokenOf } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
-import { collect, spawnKubelogin, type RunResult } from '../helpers/run';
+import { collect, spawnKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = 'api://parallel-cluster';
@@ -16,15 +17,6 @@ const APPS = [
   { clientId: 'app-parallel-1', secret: 'secret-parallel-one-0123456789' },
   { clientId: 'app-parallel-2', secret: 'secret-parallel-two-0123456789' },
 ];
-
-function claims(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-}
-
-function tokenOf(r: RunResult): string {
-  assert.equal(r.code, 0, `exit code; stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout).status.token;
-}
 
 describe('get-token under contention', () => {
   let emu: Emulator;
@@ -66,7 +58,7 @@ describe('get-token under contention', () => {
     emu.delayMs = 0;
     assert.equal(emu.count({ endpoint: 'token' }), 2);
     assert.equal(emu.count({ endpoint: 'token', clientId: APPS[0].clientId }), 1);
-    for (const { app, token } of done) assert.equal(claims(token).appid, app.clientId);
+    for (const { app, token } of done) assert.equal(claimsOf(token).appid, app.clientId);
   });
 
   it('kill -9 of the lock holder mid-request: the next run recovers within about a second with 1 new request', async () => {

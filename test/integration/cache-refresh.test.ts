@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { tokenOf } from '../helpers/assert';
 import { emulatorEnv, imdsEnv } from '../helpers/env';
-import { collect, runKubelogin, spawnKubelogin, type RunResult } from '../helpers/run';
+import { collect, runKubelogin, spawnKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = 'api://refresh-cluster';
@@ -17,11 +18,6 @@ const PUBLIC_APP = 'app-refresh-public';
 const USER = { username: 'rita@example.com', password: 'Refresh-Pass-4711' };
 const SPN = { clientId: 'app-refresh-spn', secret: 'secret-refresh-0123456789' };
 const MI = { clientId: 'dddddddd-0000-4000-8000-000000000004' };
-
-const tokenOf = (r: RunResult) => {
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout).status.token as string;
-};
 
 describe('refresh through the cache', () => {
   let emu: Emulator;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import yaml from 'js-yaml';
+import { oneErrorLine } from '../helpers/assert';
 import { runKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -79,13 +80,6 @@ const load = (file: string) => yaml.load(fs.readFileSync(file, 'utf8')) as Recor
 const userOf = (file: string, name: string) => load(file).users.find((u: { name: string }) => u.name === name).user;
 const age = (file: string) => fs.utimesSync(file, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
 const snapshot = (file: string) => ({ text: fs.readFileSync(file, 'utf8'), mtimeMs: fs.statSync(file).mtimeMs, ino: fs.statSync(file).ino });
-
-function assertOneLineError(r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
-  assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr.trimEnd(), pattern);
-}
 
 describe('convert-kubeconfig on files', () => {
   it('KUBECONFIG with two files: each user goes back to the file that defines it first; the rest is kept', async () => {
@@ -205,7 +199,7 @@ describe('convert-kubeconfig on files', () => {
       const { dir, paths } = setup(f.files);
       const before = Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, snapshot(p)]));
       const r = await runKubelogin(['convert-kubeconfig', ...f.args({ ...paths, dir })]);
-      assertOneLineError(r, f.want);
+      assert.match(oneErrorLine(r), f.want);
       for (const [k, p] of Object.entries(paths)) assert.deepEqual(snapshot(p), before[k]);
       assert.deepEqual(fs.readdirSync(dir).sort(), Object.keys(f.files).sort());
     });
@@ -215,7 +209,7 @@ describe('convert-kubeconfig on files', () => {
     const { paths } = setup({ a: FILE_A, b: FILE_B.replace(`--server-id, ${S}, `, '') });
     const before = [snapshot(paths.a), snapshot(paths.b)];
     const r = await runKubelogin(['convert-kubeconfig', '-l', 'azurecli'], { env: { KUBECONFIG: [paths.a, paths.b].join(path.delimiter) } });
-    assertOneLineError(r, /^Error: --server-id is required \(kubeconfig user "aks2"\)/);
+    assert.match(oneErrorLine(r), /^Error: --server-id is required \(kubeconfig user "aks2"\)/);
     assert.deepEqual([snapshot(paths.a), snapshot(paths.b)], before);
   });
 
@@ -224,7 +218,7 @@ describe('convert-kubeconfig on files', () => {
     fs.writeFileSync(`${paths.a}.lock`, '');
     const before = snapshot(paths.a);
     const r = await runKubelogin(['convert-kubeconfig', '--kubeconfig', paths.a, '-l', 'azurecli']);
-    assertOneLineError(r, /^Error: unable to lock kubeconfig: .*a\.lock exists/);
+    assert.match(oneErrorLine(r), /^Error: unable to lock kubeconfig: .*a\.lock exists/);
     assert.deepEqual(snapshot(paths.a), before);
     assert.ok(fs.existsSync(`${paths.a}.lock`), 'someone else\'s lock is left alone');
   });

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { startEmulator, type Emulator } from '../emulator';
+import { oneErrorLine, tokenOf, verifiedClaims } from '../helpers/assert';
 import { appServiceEnv, arcEnv, imdsEnv } from '../helpers/env';
 import { runKubelogin, type EnvPatch, type RunResult } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
@@ -30,12 +30,7 @@ describe('get-token --login msi', () => {
   const getToken = (args: string[], env: EnvPatch = imdsEnv(emu)) =>
     runKubelogin(['get-token', '--login', 'msi', '--server-id', SERVER_ID, ...args], { env, timeoutMs: 25_000 });
 
-  async function claimsOf(r: RunResult, audience = SERVER_ID): Promise<JWTPayload> {
-    assert.equal(r.code, 0, r.stderr);
-    const token = JSON.parse(r.stdout).status.token as string;
-    const { payload } = await jwtVerify(token, createLocalJWKSet(emu.jwks as Parameters<typeof createLocalJWKSet>[0]), { audience });
-    return payload;
-  }
+  const verified = (r: RunResult, audience = SERVER_ID) => verifiedClaims(emu, tokenOf(r), audience);
 
   describe('picks the identity (IMDS)', () => {
     const cases: Array<{ name: string; args: string[]; env?: EnvPatch; identity: string }> = [
@@ -50,7 +45,7 @@ describe('get-token --login msi', () => {
     for (const c of cases) {
       it(c.name, async () => {
         emu.reset();
-        const claims = await claimsOf(await getToken(c.args, { ...imdsEnv(emu), ...c.env }));
+        const claims = await verified(await getToken(c.args, { ...imdsEnv(emu), ...c.env }));
         assert.equal(claims.appid, c.identity);
         assert.deepEqual(emu.requests.map((q) => [q.endpoint, q.status, q.clientId, q.resource]), [['imds', 200, c.identity, SERVER_ID]]);
       });
@@ -59,29 +54,27 @@ describe('get-token --login msi', () => {
 
   it('asks IMDS for the resource form of the server id (no /.default, no trailing slash)', async () => {
     emu.reset();
-    const claims = await claimsOf(await getToken(['--server-id', 'api://aks-server/']), 'api://aks-server');
+    const claims = await verified(await getToken(['--server-id', 'api://aks-server/']), 'api://aks-server');
     assert.equal(claims.appid, SYSTEM);
     assert.equal(emu.requests[0].resource, 'api://aks-server');
   });
 
   it('App Service: IDENTITY_ENDPOINT + IDENTITY_HEADER, user-assigned by client id', async () => {
     emu.reset();
-    const claims = await claimsOf(await getToken(['--client-id', UAI_1], appServiceEnv(emu)));
+    const claims = await verified(await getToken(['--client-id', UAI_1], appServiceEnv(emu)));
     assert.equal(claims.appid, UAI_1);
     assert.deepEqual(emu.requests.map((q) => [q.endpoint, q.status]), [['appservice', 200]]);
   });
 
   it('App Service: a wrong IDENTITY_HEADER is one clear line', async () => {
     const r = await getToken([], { ...appServiceEnv(emu), IDENTITY_HEADER: 'wrong-header-value' });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /^Error: failed to get token from the managed identity endpoint \(AppService at http:\/\/127\.0\.0\.1:\d+\/msi\/token\): .*Unauthorized/);
-    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(oneErrorLine(r), /^Error: failed to get token from the managed identity endpoint \(AppService at http:\/\/127\.0\.0\.1:\d+\/msi\/token\): .*Unauthorized/);
   });
 
   it('Azure Arc: answers the key-file challenge', async (t) => {
     if (!emu.arcKeyFile.startsWith('/var/opt/azcmagent/tokens/')) return t.skip('cannot write /var/opt/azcmagent/tokens here (MSAL reads the Arc key only there)');
     emu.reset();
-    const claims = await claimsOf(await getToken([], arcEnv(emu)));
+    const claims = await verified(await getToken([], arcEnv(emu)));
     assert.equal(claims.appid, SYSTEM);
     assert.deepEqual(emu.requests.map((q) => [q.endpoint, q.status]), [['arc', 401], ['arc', 200]]);
   });
@@ -119,7 +112,7 @@ describe('get-token --login msi', () => {
     emu.reset();
     emu.failNext('imds', 1, 500);
     const r = await getToken(['-v', '5']);
-    assert.equal((await claimsOf(r)).appid, SYSTEM);
+    assert.equal((await verified(r)).appid, SYSTEM);
     assert.deepEqual(emu.requests.map((q) => q.status), [500, 200]);
     assert.doesNotMatch(r.stderr, /msi: attempt/);
     assert.ok(r.durationMs >= 1000, `backed off (${r.durationMs} ms)`);
@@ -129,7 +122,7 @@ describe('get-token --login msi', () => {
     emu.reset();
     emu.failNext('appservice', 2, 502);
     const r = await getToken(['-v', '5'], appServiceEnv(emu));
-    assert.equal((await claimsOf(r)).appid, SYSTEM);
+    assert.equal((await verified(r)).appid, SYSTEM);
     assert.deepEqual(emu.requests.map((q) => q.status), [502, 502, 200]);
     assert.deepEqual(r.stderr.match(/msi: attempt \d failed \(502\); retrying in \d+ms/g), ['msi: attempt 1 failed (502); retrying in 500ms', 'msi: attempt 2 failed (502); retrying in 1000ms']);
   });
@@ -190,17 +183,16 @@ describe('get-token --login msi', () => {
     const env = { ...imdsEnv(emu), HOME: home };
     const first = await getToken(['--client-id', UAI_1], env);
     const second = await getToken(['--client-id', UAI_1], env);
-    assert.equal(second.code, 0, second.stderr);
-    assert.equal(JSON.parse(second.stdout).status.token, JSON.parse(first.stdout).status.token);
+    assert.equal(tokenOf(second), tokenOf(first));
     assert.equal(emu.count({ endpoint: 'imds' }), 1);
     // Another identity is another cache entry.
-    assert.equal((await claimsOf(await getToken(['--client-id', UAI_2], env))).appid, UAI_2);
+    assert.equal((await verified(await getToken(['--client-id', UAI_2], env))).appid, UAI_2);
     assert.equal(emu.count({ endpoint: 'imds' }), 2);
   });
 
   it('never prints the token on stderr, even at -v 9', async () => {
     const r = await getToken(['-v', '9']);
-    const token = JSON.parse(r.stdout).status.token as string;
+    const token = tokenOf(r);
     assert.ok(!r.stderr.includes(token));
     assert.ok(!r.stderr.includes(token.split('.')[2]));
   });

@@ -10,6 +10,7 @@ import {
 } from 'jose';
 import { startEmulator, type Emulator, type RequestRecord } from '../emulator';
 import { startApiServer, type ApiServer } from '../fake-apiserver';
+import { execCredentialOf, oneErrorLine } from '../helpers/assert';
 import { makeClientCertificate, type ClientCertificate } from '../helpers/certs';
 import { emulatorEnv } from '../helpers/env';
 import { execUser, writeKubeconfig } from '../helpers/kubeconfig';
@@ -69,22 +70,6 @@ function getToken(mode: string, opts: { cacheDir?: string; claims?: string[]; ex
 const b64json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 const opened = () => (fs.existsSync(browserLog) ? fs.readFileSync(browserLog, 'utf8').trim().split('\n').length : 0);
 
-function execCredential(r: RunResult): { token: string; expirationTimestamp: string } {
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trimEnd().split('\n').length, 1, 'stdout is one line');
-  const cred = JSON.parse(r.stdout);
-  assert.equal(cred.kind, 'ExecCredential');
-  return cred.status;
-}
-
-function oneErrorLine(r: RunResult): string {
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trimEnd().split('\n').filter((l) => l.startsWith('Error: '));
-  assert.equal(lines.length, 1, r.stderr);
-  return lines[0];
-}
-
 interface CheckedPop {
   kid: string;
   at: JWTPayload;
@@ -119,7 +104,7 @@ describe('get-token --pop-enabled', () => {
   const grants: Record<string, string> = { 'spn (secret)': 'client_credentials', 'spn (certificate)': 'client_credentials', ropc: 'password', interactive: 'authorization_code' };
   for (const [mode, grant] of Object.entries(grants)) {
     test(`${mode}: prints a PoP token around an access token bound to its key`, async () => {
-      const status = execCredential(await getToken(mode));
+      const { status } = execCredentialOf(await getToken(mode));
       const requests = tokenRequests();
       assert.deepEqual(requests.map((q) => [q.grantType, q.status]), [[grant, 200]]);
       const { at } = await checkPopToken(status, requests[0]);
@@ -132,9 +117,9 @@ describe('get-token --pop-enabled', () => {
 
   test('each run signs with a new key and asks for a new token (nothing served from the token file)', async () => {
     const cacheDir = makeTempDir();
-    const first = await checkPopToken(execCredential(await getToken('spn (secret)', { cacheDir })), tokenRequests()[0]);
+    const first = await checkPopToken(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status, tokenRequests()[0]);
     emu.reset();
-    const status = execCredential(await getToken('spn (secret)', { cacheDir }));
+    const { status } = execCredentialOf(await getToken('spn (secret)', { cacheDir }));
     assert.equal(tokenRequests().length, 1, 'the second run asked for a new token');
     const second = await checkPopToken(status, tokenRequests()[0]);
     assert.notEqual(first.kid, second.kid);
@@ -142,12 +127,12 @@ describe('get-token --pop-enabled', () => {
 
   test('interactive: the next run refreshes with PoP for a new key, without a browser', async () => {
     const cacheDir = makeTempDir();
-    const first = await checkPopToken(execCredential(await getToken('interactive', { cacheDir })), tokenRequests()[0]);
+    const first = await checkPopToken(execCredentialOf(await getToken('interactive', { cacheDir })).status, tokenRequests()[0]);
     emu.reset();
     const r = await getToken('interactive', { cacheDir, env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
     const requests = tokenRequests();
     assert.deepEqual(requests.map((q) => q.grantType), ['refresh_token']);
-    const second = await checkPopToken(execCredential(r), requests[0]);
+    const second = await checkPopToken(execCredentialOf(r).status, requests[0]);
     assert.notEqual(first.kid, second.kid);
     assert.equal(opened(), 1, 'the browser opened for the first run only');
   });
@@ -155,7 +140,7 @@ describe('get-token --pop-enabled', () => {
   for (const mode of Object.keys(MODES)) {
     test(`${mode}: nothing secret reaches stderr at -v 10`, async () => {
       const r = await getToken(mode, { extra: ['-v', '10'] });
-      const status = execCredential(r);
+      const { status } = execCredentialOf(r);
       const at = String(b64json(status.token.split('.')[1]).at);
       for (const secret of [SECRET, PASSWORD, status.token, at, at.split('.')[2], status.token.split('.')[2]]) {
         assert.ok(!r.stderr.includes(secret), `a secret on stderr: ${secret.slice(0, 8)}...`);
@@ -180,7 +165,7 @@ describe('get-token --pop-enabled', () => {
   });
 
   test('spn --legacy ignores --pop-enabled (ADAL v1 has no PoP), as upstream', async () => {
-    const status = execCredential(await getToken('spn (secret)', { extra: ['--legacy'] }));
+    const { status } = execCredentialOf(await getToken('spn (secret)', { extra: ['--legacy'] }));
     assert.equal(decodeProtectedHeader(status.token).typ, 'JWT');
     assert.equal(emu.count({ endpoint: 'token_v1' }), 1);
     assert.equal(emu.requests[0].tokenType, undefined);

@@ -6,24 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { oneErrorLine } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
 import { writeKubeconfig } from '../helpers/kubeconfig';
 import { kubeloginBin } from '../helpers/paths';
-import { cleanEnv, collect, runKubelogin, type RunResult } from '../helpers/run';
+import { cleanEnv, collect, runKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = 'api://remove-cluster';
 const TENANT = 'tenant-remove';
 const APPS = { a: { clientId: 'app-remove-a', secret: 'secret-remove-a-0123456789' }, b: { clientId: 'app-remove-b', secret: 'secret-remove-b-0123456789' } };
 const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
-
-function oneErrorLine(r: RunResult): string {
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('Command "remove-tokens" is deprecated'));
-  assert.equal(lines.length, 1, r.stderr);
-  return lines[0];
-}
 
 describe('remove-cache-dir', () => {
   let emu: Emulator;

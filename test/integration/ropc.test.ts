@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { claimsOf, oneErrorLine, tokenOf } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
 import { runKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
@@ -28,19 +29,6 @@ function login(cacheDir: string, extra: string[] = [], env: Record<string, strin
   return runKubelogin(args, { env: { ...emulatorEnv(emu), ...env }, timeoutMs: 20_000 });
 }
 
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
-
-function token(stdout: string): string {
-  assert.equal(stdout.split('\n').length, 2, 'stdout is exactly one line');
-  return JSON.parse(stdout).status.token;
-}
-
-function oneErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').filter((l) => l.startsWith('Error: '));
-  assert.equal(lines.length, 1, stderr);
-  return lines[0];
-}
-
 describe('ropc', () => {
   const sources: Array<[string, string[], Record<string, string>]> = [
     ['flags', ['--username', USER, '--password', PASSWORD], {}],
@@ -50,10 +38,9 @@ describe('ropc', () => {
   for (const [name, extra, env] of sources) {
     test(`signs in with the password grant, no terminal needed: ${name}`, async () => {
       const res = await login(makeTempDir(), [...extra, '-v', '9'], env);
-      assert.equal(res.code, 0, res.stderr);
-      const access = token(res.stdout);
-      assert.equal(claims(access).upn, USER);
-      assert.equal(claims(access).aud, SERVER_ID);
+      const access = tokenOf(res);
+      assert.equal(claimsOf(access).upn, USER);
+      assert.equal(claimsOf(access).aud, SERVER_ID);
       assert.equal(emu.count({ grantType: 'password' }), 1);
       assert.ok(!res.stderr.includes(PASSWORD), 'the password is never logged');
       assert.ok(!res.stderr.includes(access), 'the token is never logged');
@@ -65,8 +52,7 @@ describe('ropc', () => {
     assert.equal((await login(dir, ['--username', USER, '--password', PASSWORD])).code, 0);
     emu.reset();
     const res = await login(dir, ['--username', USER, '--password', PASSWORD]);
-    assert.equal(res.code, 0, res.stderr);
-    token(res.stdout);
+    tokenOf(res);
     assert.equal(emu.count({ grantType: 'password' }), 0);
     assert.equal(emu.count({ grantType: 'refresh_token' }), 1);
   });
@@ -91,9 +77,7 @@ describe('ropc', () => {
   for (const [name, extra, message] of failures) {
     test(`${name}: one line with the remedy`, async () => {
       const res = await login(makeTempDir(), extra);
-      assert.equal(res.code, 1);
-      assert.equal(res.stdout, '');
-      assert.match(oneErrorLine(res.stderr), message);
+      assert.match(oneErrorLine(res), message);
       assert.ok(!res.stderr.includes(PASSWORD));
     });
   }

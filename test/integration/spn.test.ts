@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { claimsOf, execCredentialOf, oneErrorLine, tokenOf } from '../helpers/assert';
 import { makeClientCertificate, type ClientCertificate } from '../helpers/certs';
 import { emulatorEnv } from '../helpers/env';
 import { runKubelogin } from '../helpers/run';
@@ -17,29 +18,6 @@ const CERT_APP = '11111111-aaaa-4bbb-8ccc-000000000002';
 const SECRET = 'Xy8Q~spn.secret-value_0123456789abcdef';
 const PFX_PASSWORD = 'pfx-P@ssw0rd-4711';
 const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-function jwtClaims(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-}
-
-/** stdout must be exactly one ExecCredential line. */
-function execCredential(stdout: string): { apiVersion: string; status: { token: string; expirationTimestamp: string } } {
-  assert.ok(stdout.endsWith('\n'), 'stdout ends with a newline');
-  assert.equal(stdout.trimEnd().split('\n').length, 1, 'stdout is a single line');
-  const cred = JSON.parse(stdout);
-  assert.equal(cred.kind, 'ExecCredential');
-  return cred;
-}
-
-/** A failed run: exit 1, nothing on stdout, one `Error:` line on stderr. */
-function oneErrorLine(r: { code: number | null; stdout: string; stderr: string }): string {
-  assert.equal(r.code, 1, `exit code (stderr: ${r.stderr})`);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one stderr line, got: ${r.stderr}`);
-  assert.match(lines[0], /^Error: /);
-  return lines[0];
-}
 
 describe('get-token --login spn', () => {
   let emu: Emulator;
@@ -78,11 +56,10 @@ describe('get-token --login spn', () => {
     const r = await getToken(['--client-id', SECRET_APP, '--tenant-id', TENANT, '--client-secret', SECRET], {
       KUBERNETES_EXEC_INFO: JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1', spec: { interactive: false } }),
     });
-    assert.equal(r.code, 0, r.stderr);
+    const cred = execCredentialOf(r);
     assert.equal(r.stderr, '');
-    const cred = execCredential(r.stdout);
     assert.equal(cred.apiVersion, 'client.authentication.k8s.io/v1');
-    const claims = jwtClaims(cred.status.token);
+    const claims = claimsOf(cred.status.token);
     assert.equal(claims.aud, SERVER_ID);
     assert.equal(claims.appid, SECRET_APP);
     assert.equal(claims.tid, TENANT);
@@ -115,8 +92,7 @@ describe('get-token --login spn', () => {
     it(`reads the identity from ${v.name}`, async () => {
       const env = Object.fromEntries(Object.entries(v.env).map(([k, val]) => [k, val === '<pfx>' ? pfx.pfxFile : val]));
       const r = await getToken(v.args ?? [], env);
-      assert.equal(r.code, 0, r.stderr);
-      const claims = jwtClaims(execCredential(r.stdout).status.token);
+      const claims = claimsOf(tokenOf(r));
       assert.equal(claims.aud, SERVER_ID);
       assert.equal(claims.tid, TENANT);
     });
@@ -152,8 +128,7 @@ describe('get-token --login spn', () => {
     it(`gets a token with ${c.name}`, async () => {
       const password = c.password ? ['--client-certificate-password', c.password] : [];
       const r = await getToken(['--client-id', c.client, '--tenant-id', TENANT, '--client-certificate', c.file(), ...password]);
-      assert.equal(r.code, 0, r.stderr);
-      const claims = jwtClaims(execCredential(r.stdout).status.token);
+      const claims = claimsOf(tokenOf(r));
       assert.equal(claims.aud, SERVER_ID);
       assert.equal(claims.appid, c.client);
       assert.equal(claims.appidacr, '2', 'certificate authentication');
@@ -162,8 +137,7 @@ describe('get-token --login spn', () => {
 
   it('prefers the certificate when a secret is given too', async () => {
     const r = await getToken(['--client-id', CERT_APP, '--tenant-id', TENANT, '--client-certificate', pem.pemFile, '--client-secret', 'not-used-secret']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(jwtClaims(execCredential(r.stdout).status.token).appidacr, '2');
+    assert.equal(claimsOf(tokenOf(r)).appidacr, '2');
   });
 
   const certErrors: Array<{ name: string; file: () => string; password?: string; error: RegExp }> = [
@@ -198,9 +172,8 @@ describe('get-token --login spn', () => {
     it(`--legacy with ${l.name} uses the v1 endpoint with resource and gets aud spn:<server id>`, async () => {
       emu.reset();
       const r = await getToken(['--legacy', '--tenant-id', TENANT, ...l.args()]);
-      assert.equal(r.code, 0, r.stderr);
-      const cred = execCredential(r.stdout);
-      const claims = jwtClaims(cred.status.token);
+      const cred = execCredentialOf(r);
+      const claims = claimsOf(cred.status.token);
       assert.equal(claims.aud, `spn:${SERVER_ID}`);
       assert.equal(claims.appid, l.client);
       assert.equal(Date.parse(cred.status.expirationTimestamp) / 1000, claims.exp, 'v1 expires_on is used as is');
@@ -236,8 +209,7 @@ describe('get-token --login spn', () => {
       ['--client-id', `${CERT_APP}-pfx`, '--client-certificate', pfx.pfxFile, '--client-certificate-password', PFX_PASSWORD],
     ]) {
       const r = await getToken(['-v', '9', '--tenant-id', TENANT, ...args]);
-      assert.equal(r.code, 0, r.stderr);
-      const token = execCredential(r.stdout).status.token;
+      const token = tokenOf(r);
       assert.ok(r.stderr.length > 0, 'verbose output was written');
       for (const secret of [SECRET, PFX_PASSWORD, token, token.split('.')[2]]) assert.ok(!r.stderr.includes(secret), 'a secret leaked to stderr');
       assert.doesNotMatch(r.stderr, /BEGIN (RSA )?PRIVATE KEY/);

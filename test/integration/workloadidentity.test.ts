@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { claimsOf, oneErrorLine, tokenOf } from '../helpers/assert';
 import { emulatorEnv, githubActionsEnv, workloadIdentityEnv } from '../helpers/env';
-import { runKubelogin, type RunResult } from '../helpers/run';
+import { runKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
 const SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
@@ -16,22 +17,6 @@ const GITHUB_APP = '22222222-aaaa-4bbb-8ccc-000000000002';
 const POD_SUBJECT = 'system:serviceaccount:team-a:deployer';
 const GITHUB_SUBJECT = 'repo:contoso/infra:ref:refs/heads/main';
 const GITHUB_REQUEST_TOKEN = 'ghs_requestTokenValue0123456789abcdef';
-
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-
-function tokenOf(r: RunResult): string {
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trimEnd().split('\n').length, 1);
-  return JSON.parse(r.stdout).status.token;
-}
-
-function oneErrorLine(r: RunResult): string {
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  return lines[0];
-}
 
 describe('get-token --login workloadidentity', () => {
   let emu: Emulator;
