@@ -2,7 +2,8 @@
 // job's OIDC endpoint mints an assertion (fresh for each token request) in exchange for SYSTEM_ACCESSTOKEN.
 import { ENV } from '../cli/env';
 import { AuthError } from '../errors';
-import { clientCredentialToken, credentialError, send } from './msal';
+import { clientCredentialToken, credentialError } from './msal';
+import { send } from './http';
 import type { AccessToken, LoginContext } from './types';
 import { jsonField, shortBody } from './workloadidentity';
 

@@ -5,7 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthError, TimeoutError, errorMessage } from '../errors';
 import { aadstsCodes, remedyFor } from './aadsts';
-import { authorityFor, run, toAccessToken, type PublicClientApplication } from './msal';
+import { authorityFor } from './http';
+import { run, toAccessToken, type PublicClientApplication } from './msal';
 import type { AccessToken, LoginContext } from './types';
 import { noPerson, requireOptions, userFlow } from './user-flow';
 

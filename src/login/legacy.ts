@@ -2,7 +2,7 @@
 // fetch because MSAL only speaks v2. Entra then issues a v1 token (aud `spn:<server id>` for AKS).
 import { createPrivateKey, createSign, randomUUID } from 'node:crypto';
 import type { ClientCertificate } from './certificate';
-import { postTokenForm } from './msal';
+import { postTokenForm } from './http';
 import type { AccessToken, LoginContext } from './types';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

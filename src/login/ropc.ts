@@ -1,7 +1,8 @@
 // --login ropc: resource owner password credentials (MSAL acquireTokenByUsernamePassword), after a
 // silent refresh of the same user's cached account. Needs no person, so it also runs in CI.
 // With --pop-enabled: the password grant with PoP's fields, sent without MSAL (msal-node has no PoP).
-import { run, toAccessToken, v2TokenRequest } from './msal';
+import { run, toAccessToken } from './msal';
+import { v2TokenRequest } from './http';
 import { startPop, type PopSession } from './pop';
 import type { AccessToken, LoginContext } from './types';
 import { requireOptions, userFlow } from './user-flow';

@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { ENV } from '../cli/env';
 import { AuthError, ConfigError, errorMessage, oneLine } from '../errors';
-import { clientCredentialToken, credentialError, send } from './msal';
+import { clientCredentialToken, credentialError } from './msal';
+import { send } from './http';
 import type { AccessToken, LoginContext } from './types';
 
 const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';

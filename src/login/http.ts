@@ -1,0 +1,68 @@
+// The few Entra ID requests made without MSAL (v1 `--legacy`, PoP form fields, OIDC assertion
+// fetches): fetch under the --timeout signal, Entra errors turned into one line. Bodies are never logged.
+import { AuthError, ConfigError, TimeoutError, errorMessage } from '../errors';
+import { entraErrorMessage, parseOAuthError } from './aadsts';
+import type { AccessToken, LoginContext } from './types';
+
+/** `<authority host><tenant>`; MSAL trusts it as given (no instance discovery), so sovereign and test hosts work. */
+export function authorityFor(ctx: LoginContext, tenant = ctx.options.tenantId || 'organizations'): string {
+  return ctx.authorityHost + tenant;
+}
+
+export interface HttpReply {
+  status: number;
+  body: string;
+}
+
+/** fetch under the --timeout signal; never logs bodies. */
+export async function send(ctx: LoginContext, what: string, url: string, init: RequestInit): Promise<HttpReply> {
+  const timedOut = () => new TimeoutError(`${what}: timed out after --timeout; raise --timeout or check the network`);
+  if (ctx.signal.aborted) throw timedOut();
+  ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).origin}${new URL(url).pathname}`);
+  try {
+    const res = await fetch(url, { ...init, signal: ctx.signal });
+    const reply = { status: res.status, body: await res.text() };
+    ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${reply.status}`);
+    return reply;
+  } catch (err) {
+    if (ctx.signal.aborted) throw timedOut();
+    const cause = (err as { cause?: unknown }).cause;
+    const detail = cause ? `${errorMessage(err)}: ${errorMessage(cause)}` : errorMessage(err);
+    throw new ConfigError(`${what}: ${detail}; check the network and the URL`, { cause: err });
+  }
+}
+
+/** `<authority>/oauth2/v2.0/token`, for the few token requests we make ourselves. */
+export function v2TokenEndpoint(ctx: LoginContext): string {
+  return `${authorityFor(ctx)}/oauth2/v2.0/token`;
+}
+
+/** POSTs a v2 token request without MSAL (for form fields MSAL node will not send, such as PoP's). */
+export function v2TokenRequest(ctx: LoginContext, what: string, form: Record<string, string>): Promise<AccessToken> {
+  return postTokenForm(ctx, what, v2TokenEndpoint(ctx), form);
+}
+
+/** POSTs a form to a v1 or v2 token endpoint; Entra errors become one AuthError line with the AADSTS remedy. */
+export async function postTokenForm(ctx: LoginContext, what: string, url: string, form: Record<string, string>): Promise<AccessToken> {
+  const reply = await send(ctx, what, url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams(form).toString(),
+  });
+  if (reply.status !== 200) {
+    const e = parseOAuthError(reply.status, reply.body);
+    throw new AuthError(entraErrorMessage(what, e), { error: e.error, errorCodes: e.codes, status: reply.status });
+  }
+  let json: { access_token?: unknown; expires_in?: unknown; expires_on?: unknown };
+  try {
+    json = JSON.parse(reply.body);
+  } catch {
+    throw new AuthError(`${what}: the token endpoint answered with something that is not JSON; check --authority-host / --environment`);
+  }
+  if (typeof json.access_token !== 'string' || !json.access_token) throw new AuthError(`${what}: the identity provider returned no access token`);
+  ctx.log.secret(json.access_token);
+  // v1 sends numbers as strings and adds expires_on (epoch seconds); v2 sends only expires_in (a lifetime).
+  const on = Number(json.expires_on);
+  const lifetime = Number(json.expires_in);
+  return { token: json.access_token, expiresOn: on > 0 ? on * 1000 : Date.now() + (lifetime > 0 ? lifetime : 3600) * 1000 };
+}
