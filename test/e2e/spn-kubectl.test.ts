@@ -27,10 +27,10 @@ describe('kubectl with an spn exec user', () => {
   after(() => cluster.close());
 
   /** A kubeconfig whose user runs `kubelogin get-token --login spn` with the secret in exec.env. */
-  function kubeconfig(name: string, secret: string, extraArgs: string[] = []): string {
+  function kubeconfig(name: string, secret: string, apiVersion = 'client.authentication.k8s.io/v1beta1'): string {
     const args = ['get-token', '--login', 'spn', '--server-id', SERVER_ID, '--client-id', APP, '--tenant-id', TENANT,
-      '--authority-host', emu.authorityHost, '--cache-dir', path.join(cluster.dir, `${name}-cache`), ...extraArgs];
-    return cluster.kubeconfig(`${name}.yaml`, execUser(args, { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: secret }, { interactiveMode: 'Never' }));
+      '--authority-host', emu.authorityHost, '--cache-dir', path.join(cluster.dir, `${name}-cache`)];
+    return cluster.kubeconfig(`${name}.yaml`, execUser(args, { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: secret }, { interactiveMode: 'Never', apiVersion }));
   }
 
   it('kubectl get namespaces succeeds with the token the plugin got', async () => {
@@ -41,6 +41,14 @@ describe('kubectl with an spn exec user', () => {
     const seen = api.requests.filter((q) => q.path === '/api/v1/namespaces');
     assert.ok(seen.length >= 1);
     assert.deepEqual([seen.at(-1)!.status, seen.at(-1)!.aud, seen.at(-1)!.appid], [200, SERVER_ID, APP]);
+    assert.equal(emu.count({ endpoint: 'token', grantType: 'client_credentials' }), 1);
+  });
+
+  it('an exec entry with apiVersion v1 gets a v1 ExecCredential, which kubectl accepts', async () => {
+    emu.reset();
+    const r = await runKubectl(['get', '--raw', '/version'], { kubeconfig: kubeconfig('v1', SECRET, 'client.authentication.k8s.io/v1'), env: emulatorEnv(emu), timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /"gitVersion"/);
     assert.equal(emu.count({ endpoint: 'token', grantType: 'client_credentials' }), 1);
   });
 
