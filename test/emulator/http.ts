@@ -1,6 +1,6 @@
 // Request context and replies shared by every handler.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { EndpointName } from './types';
+import type { RequestRecord } from './types';
 import { AadError, aadErrorBody } from './errors';
 
 export interface Reply {
@@ -12,16 +12,7 @@ export interface Reply {
 }
 
 /** What a request log entry learns while the request is handled; never secrets. */
-export interface RecordDraft {
-  endpoint: EndpointName;
-  tenantId?: string;
-  grantType?: string;
-  clientId?: string;
-  scope?: string;
-  resource?: string;
-  tokenType?: string;
-  reqCnf?: string;
-}
+export type RecordDraft = Pick<RequestRecord, 'endpoint' | 'tenantId' | 'grantType' | 'clientId' | 'scope' | 'resource' | 'tokenType' | 'reqCnf'>;
 
 export interface Ctx {
   method: string;
