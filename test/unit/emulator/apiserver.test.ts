@@ -41,7 +41,8 @@ function kubeconfig(user: KubeUser): string {
   return writeKubeconfig(path.join(dir, `config-${++n}`), { server: api.url, caPem: api.caPem, user });
 }
 
-describe('kubectl against the fake API server', { concurrency: true }, () => {
+// One at a time: each test reads the API server's request log for its own request.
+describe('kubectl against the fake API server', () => {
   test('get --raw /version with a static token', async () => {
     const r = await runKubectl(['get', '--raw', '/version'], { kubeconfig: kubeconfig({ token: await token() }) });
     assert.equal(r.code, 0, r.stderr);
