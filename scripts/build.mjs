@@ -17,5 +17,5 @@ const define = {
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none', define };
 await Promise.all([
   build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs'] }),
-  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring'] }),
+  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring', 'undici'] }),
 ]);

@@ -7,6 +7,7 @@ import { AuthError, TimeoutError, errorMessage } from '../errors';
 import { aadstsCodes, remedyFor } from './aadsts';
 import { authorityFor } from './http';
 import { run, toAccessToken, type PublicClientApplication } from './msal';
+import { proxiedFetch } from '../platform/net';
 import type { AccessToken, LoginContext } from './types';
 import { noPerson, requireOptions, userFlow } from './user-flow';
 
@@ -115,7 +116,7 @@ async function post(ctx: LoginContext, url: string, params: Record<string, strin
   let text: string;
   let status: number;
   try {
-    const res = await fetch(url, { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' }, signal: ctx.signal });
+    const res = await proxiedFetch(url, { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' }, signal: ctx.signal }, ctx.env);
     status = res.status;
     text = await res.text();
   } catch (err) {

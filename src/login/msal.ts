@@ -17,6 +17,7 @@ import {
 } from '@azure/msal-node';
 import { AuthError, ConfigError, KubeloginError, TimeoutError, errorMessage, isKubeloginError } from '../errors';
 import { aadstsCodes, entraErrorMessage } from './aadsts';
+import { proxiedFetch } from '../platform/net';
 import { authorityFor } from './http';
 import type { AccessToken, LoginContext } from './types';
 
@@ -60,11 +61,16 @@ export function confidentialClient(ctx: LoginContext, clientId: string, credenti
   return new ConfidentialClientApplication(config);
 }
 
-/** MSAL's requests on fetch with ctx.signal, so --timeout ends an in-flight request and the process can exit. */
-export function abortableNetwork(ctx: LoginContext): INetworkModule {
+/**
+ * MSAL's requests on fetch with ctx.signal, so --timeout ends an in-flight request and the process can
+ * exit; through the environment's proxy, except for managed identity, whose endpoints are on the
+ * machine or link-local (IMDS) and must never be sent to a proxy.
+ */
+export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkModule {
   async function request<T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions, timeoutMs?: number): Promise<NetworkResponse<T>> {
     const signal = timeoutMs ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) : ctx.signal;
-    const res = await fetch(url, { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal });
+    const init = { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal };
+    const res = viaProxy ? await proxiedFetch(url, init, ctx.env) : await fetch(url, init);
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => (headers[key] = value));
     const text = await res.text();
@@ -81,7 +87,7 @@ export function abortableNetwork(ctx: LoginContext): INetworkModule {
 }
 
 export function managedIdentityClient(ctx: LoginContext, id: ManagedIdentityIdParams): ManagedIdentityApplication {
-  return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: { ...system(ctx), networkClient: abortableNetwork(ctx) } });
+  return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: { ...system(ctx), networkClient: abortableNetwork(ctx, false) } });
 }
 
 export function toAccessToken(result: AuthenticationResult | null, ctx: LoginContext): AccessToken {
