@@ -1,6 +1,6 @@
 // Which identity a get-token run asks for, and the cache key derived from it. Two clusters, tenants,
 // accounts or modes never share an entry. Used by the hit path, so only node built-ins here.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ENV, type Env } from '../cli/env';
@@ -28,7 +28,7 @@ export function identityFor(o: TokenOptions, env: Env): Identity {
     case 'azurecli':
       return { ...base, authorityHost: '', clientId: '', extra: `az:${azActiveAccount(env)}|sub:${o.subscription}` };
     case 'azd':
-      return { ...base, authorityHost: '', clientId: '', extra: 'azd' };
+      return { ...base, authorityHost: '', clientId: '', extra: `azd:${azdSignIn(env)}` };
     case 'ropc':
       return { ...base, extra: [o.username.toLowerCase(), legacy, pop].filter(Boolean).join('|') };
     case 'interactive':
@@ -58,5 +58,19 @@ export function azActiveAccount(env: Env): string {
     return `${current.user?.name ?? ''}@${current.tenantId ?? ''}/${current.id ?? ''}`.toLowerCase();
   } catch {
     return 'unknown';
+  }
+}
+
+/**
+ * azd's sign-in state, as cheaply as one stat: `azd auth login` and `azd auth logout` rewrite its
+ * config.json, so a new mtime/size means a new key and a fresh `azd auth token` call.
+ */
+export function azdSignIn(env: Env): string {
+  const dir = env[ENV.azdConfigDir] || join(env.HOME || homedir(), '.azd');
+  try {
+    const st = statSync(join(dir, 'config.json'));
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'none';
   }
 }

@@ -33,6 +33,7 @@ export const ENV = {
   kubeCacheDir: 'KUBECACHEDIR',
   execInfo: 'KUBERNETES_EXEC_INFO',
   azureConfigDir: 'AZURE_CONFIG_DIR',
+  azdConfigDir: 'AZD_CONFIG_DIR',
   kubeconfig: 'KUBECONFIG',
   /** How long a run waits for another run's lock before going ahead on its own (tests, slow CI). */
   lockTimeout: 'KUBELOGIN_LOCK_TIMEOUT_MS',

@@ -1,5 +1,7 @@
 // bin/kubelogin get-token --login azd with a fake `azd` on PATH that hands out real emulator-signed tokens.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
 import { execCredentialOf, verifiedClaims } from '../helpers/assert';
@@ -75,5 +77,19 @@ describe('get-token --login azd', () => {
     const second = await verified(await runKubelogin(args, { env }));
     assert.equal(second.token, first.token);
     assert.equal(fake.calls('azd').length, 1);
+  });
+
+  it('azd auth login/logout (a rewritten config.json) means a new key: azd is asked again', async () => {
+    const fake = new FakeCli(makeTempDir('kubelogin-azd-'), { imdsUrl: emu.miUrl });
+    const azdDir = makeTempDir('kubelogin-azd-config-');
+    const env = { ...fake.env(), HOME: makeTempDir('kubelogin-azd-home-'), AZD_CONFIG_DIR: azdDir };
+    const args = ['get-token', '--login', 'azd', '--server-id', SERVER_ID];
+    fs.writeFileSync(path.join(azdDir, 'config.json'), '{"auth":{"account":{"currentUser":{"homeAccountId":"alice"}}}}');
+    await verified(await runKubelogin(args, { env }));
+    await verified(await runKubelogin(args, { env }));
+    assert.equal(fake.calls('azd').length, 1, 'second run served from cache');
+    fs.writeFileSync(path.join(azdDir, 'config.json'), '{"auth":{"account":{"currentUser":{"homeAccountId":"bob-the-other"}}}}');
+    await verified(await runKubelogin(args, { env }));
+    assert.equal(fake.calls('azd').length, 2, 'a new sign-in is asked for a token again');
   });
 });
