@@ -12,7 +12,7 @@ import { msalCacheFilePath } from '../cache/msal-plugin';
 import { tokenFilePath } from '../cache/token-file';
 import { ConfigError, UsageError } from '../errors';
 import { loadKubeconfigFiles } from '../kube/kubeconfig';
-import { findUser, isMap, userName, type YamlMap } from '../kube/kubeconfig-model';
+import { findNamed, findUser, isMap } from '../kube/kubeconfig-model';
 import { parseExecArgs } from '../kube/exec-args';
 import type { Logger } from '../platform/log';
 
@@ -65,7 +65,7 @@ function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
 function contextIdentity(input: RemoveInput, deps: Deps): ResolvedIdentity {
   const files = loadKubeconfigFiles({ explicit: input.kubeconfig, kubeconfigEnv: deps.env.KUBECONFIG, home: deps.env.HOME || homedir() });
   const docs = files.map((f) => f.doc);
-  const context = named(docs, 'contexts', input.context!);
+  const context = findNamed(docs, 'contexts', input.context!);
   if (!context) throw new UsageError(`no context exists with the name: "${input.context}"; run kubectl config get-contexts to list them`);
   const userRef = isMap(context.context) ? context.context.user : undefined;
   const user = userRef === undefined || userRef === null ? undefined : findUser(docs, String(userRef));
@@ -85,12 +85,4 @@ function contextIdentity(input: RemoveInput, deps: Deps): ResolvedIdentity {
   validateTokenOptions(options);
   if (!options.serverId) throw new UsageError(`context "${input.context}": its get-token arguments have no --server-id; fix the kubeconfig entry`);
   return { options, env };
-}
-
-function named(docs: readonly YamlMap[], list: 'contexts', name: string): YamlMap | undefined {
-  for (const doc of docs) {
-    const hit = (Array.isArray(doc[list]) ? (doc[list] as unknown[]) : []).find((e) => userName(e) === name);
-    if (isMap(hit)) return hit;
-  }
-  return undefined;
 }

@@ -2,10 +2,13 @@
 // parses them: `--flag value`, `--flag=value`, the short aliases, bare booleans; the last one wins.
 // Azure/kubelogin only looks at the first exact `--flag value` pair; this reads what get-token really ran with.
 
+import { GLOBAL_FLAGS, TOKEN_FLAGS } from '../cli/flags';
+
 export type ExecArgs = ReadonlyMap<string, string | boolean>;
 
-const BOOLEAN_FLAGS = new Set(['legacy', 'pop-enabled', 'use-azurerm-env-vars', 'disable-environment-override', 'disable-instance-discovery', 'logtostderr']);
-const SHORT_FLAGS: Record<string, string> = { l: 'login', t: 'tenant-id', s: 'subscription', e: 'environment', v: 'v' };
+const FLAGS = [...TOKEN_FLAGS, ...GLOBAL_FLAGS];
+const BOOLEAN_FLAGS = new Set(FLAGS.filter((f) => f.type === 'boolean').map((f) => f.name));
+const SHORT_FLAGS: Record<string, string> = Object.fromEntries(FLAGS.filter((f) => f.alias).map((f) => [f.alias, f.name]));
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 
 export function parseExecArgs(args: readonly unknown[]): ExecArgs {

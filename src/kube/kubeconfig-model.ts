@@ -15,7 +15,8 @@ export function userName(entry: unknown): string | undefined {
   return typeof name === 'string' || typeof name === 'number' ? String(name) : undefined;
 }
 
-function findNamed(docs: readonly YamlMap[], list: 'users' | 'contexts', name: string): YamlMap | undefined {
+/** The `users` / `contexts` entry with this name, from the first file that defines it. */
+export function findNamed(docs: readonly YamlMap[], list: 'users' | 'contexts', name: string): YamlMap | undefined {
   for (const doc of docs) {
     const entries = Array.isArray(doc[list]) ? (doc[list] as unknown[]) : [];
     const hit = entries.find((entry) => userName(entry) === name);
