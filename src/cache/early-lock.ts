@@ -5,7 +5,7 @@
 import type { Env } from '../cli/env';
 import { createLogger } from '../platform/log';
 import { acquireLock, handOverLock, lockTimeoutMs, mayPrompt, NO_LOCK } from './lock';
-import { isFresh, readTokenFile, tokenFilePath, type CachedToken } from './token-file';
+import { readTokenFileAt, servable, tokenFilePath, type CachedToken } from './token-file';
 
 export interface EarlyLockOptions {
   env: Env;
@@ -15,6 +15,8 @@ export interface EarlyLockOptions {
   verbosity: number;
   stderr: (text: string) => void;
   now: () => number;
+  /** --force-refresh: only a token written at or after this moment (epoch ms) will do. */
+  since?: number;
 }
 
 /** The token a peer produced while we waited, or undefined: we now hold the lock (or failed open) and must log in. */
@@ -23,8 +25,7 @@ export async function lockBeforeLogin(cacheDir: string, key: string, o: EarlyLoc
   const log = createLogger(o.verbosity, o.stderr);
   let token: CachedToken | undefined;
   const ready = () => {
-    const t = readTokenFile(tokenFile);
-    if (isFresh(t, o.now())) token = t;
+    token ??= servable(readTokenFileAt(tokenFile), o.now(), o.since);
     return token !== undefined;
   };
   try {

@@ -11,7 +11,7 @@ import type { Logger } from '../platform/log';
 import { acquireLock, lockTimeoutMs, NO_LOCK, type Lock } from './lock';
 import { msalCachePlugin } from './msal-plugin';
 import { cacheReport } from './report';
-import { isFresh, MAX_TOKEN_FILE_BYTES, parseTokenFile, readTokenFile, tokenFilePath, type CachedToken } from './token-file';
+import { MAX_TOKEN_FILE_BYTES, parseTokenFile, readTokenFileAt, servable, tokenFilePath, type CachedToken } from './token-file';
 
 /** Leftover temp files of killed writers are removed once this old (no live writer takes that long). */
 const ORPHAN_AGE_MS = 10 * 60_000;
@@ -36,6 +36,8 @@ export interface StoreDeps {
    * no token file is read or written and no lock is taken. MSAL's cache (refresh tokens) still is.
    */
   persistTokens?: boolean;
+  /** --force-refresh: serve only a token written at or after this moment (epoch ms), never an older one. */
+  since?: number;
 }
 
 export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): TokenStore {
@@ -67,14 +69,14 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
       if (read.kind === 'refused') return void report.problem(`not using the token cache: ${read.reason}`);
       const entry = parseTokenFile(read.data.toString('utf8'));
       if (!entry) return void report.problem(`the token cache file ${tokenFile} is damaged or of an unknown version; ignoring it (it will be replaced)`);
-      return isFresh(entry, now()) ? entry : undefined;
+      return servable({ entry, writtenAt: read.mtimeMs }, now(), deps.since);
     },
     lock(signal, overallTimeoutMs, holderMayPrompt) {
       if (!persist) return Promise.resolve(NO_LOCK);
       return acquireLock(cacheDir, key, {
         signal,
         log,
-        ready: () => isFresh(readTokenFile(tokenFile), now()),
+        ready: () => servable(readTokenFileAt(tokenFile), now(), deps.since) !== undefined,
         timeoutMs: lockTimeoutMs(env, overallTimeoutMs, holderMayPrompt),
       });
     },
@@ -93,4 +95,5 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
     },
   };
 }
+
 

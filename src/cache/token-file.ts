@@ -31,11 +31,22 @@ export function parseTokenFile(text: string): CachedToken | undefined {
   return { v: 1, token: data.token, expiresOn: data.expiresOn };
 }
 
+/** A token file's entry and when it was written (its mtime, epoch ms). */
+export interface TokenRead {
+  entry: CachedToken;
+  writtenAt: number;
+}
+
 /**
  * The hit path's read. Best effort: any problem (absent, foreign, symlink, readable by others,
  * corrupt) is a miss, never an error; the full path then reports and repairs it.
  */
 export function readTokenFile(file: string): CachedToken | undefined {
+  return readTokenFileAt(file)?.entry;
+}
+
+/** readTokenFile, with the write time read from the same open file (so it belongs to that content). */
+export function readTokenFileAt(file: string): TokenRead | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -48,7 +59,8 @@ export function readTokenFile(file: string): CachedToken | undefined {
     if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
     const buf = Buffer.alloc(st.size);
     const n = readSync(fd, buf, 0, st.size, 0);
-    return parseTokenFile(buf.toString('utf8', 0, n));
+    const entry = parseTokenFile(buf.toString('utf8', 0, n));
+    return entry && { entry, writtenAt: st.mtimeMs };
   } catch {
     return undefined;
   } finally {
@@ -58,4 +70,19 @@ export function readTokenFile(file: string): CachedToken | undefined {
 
 export function isFresh(t: CachedToken | undefined, now: number): t is CachedToken {
   return !!t && t.expiresOn - now > REFRESH_AHEAD_MS;
+}
+
+/**
+ * The token a run may serve: fresh and, when `since` is set (--force-refresh), written at or after
+ * that moment, i.e. fetched from the authority by a run that was still going when this one began.
+ */
+export function servable(read: TokenRead | undefined, now: number, since?: number): CachedToken | undefined {
+  if (!read || !isFresh(read.entry, now)) return undefined;
+  if (since !== undefined && read.writtenAt < since) return undefined;
+  return read.entry;
+}
+
+/** When this process started (epoch ms): a forced refresh accepts only tokens written after it. */
+export function processStartedAt(): number {
+  return Date.now() - process.uptime() * 1000;
 }

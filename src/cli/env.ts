@@ -37,6 +37,8 @@ export const ENV = {
   kubeconfig: 'KUBECONFIG',
   /** How long a run waits for another run's lock before going ahead on its own (tests, slow CI). */
   lockTimeout: 'KUBELOGIN_LOCK_TIMEOUT_MS',
+  /** get-token --force-refresh for kubectl runs, whose plugin args come from the kubeconfig. */
+  forceRefresh: 'KUBELOGIN_FORCE_REFRESH',
 } as const;
 
 export type Env = Record<string, string | undefined>;

@@ -52,6 +52,7 @@ export const TOKEN_FLAGS: FlagSpec[] = [
   { name: 'disable-instance-discovery', type: 'boolean', describe: 'set to true to disable instance discovery in environments with their own simple Identity Provider (not AAD) that do not have instance metadata discovery endpoint' },
   { name: 'redirect-url', type: 'string', describe: 'The redirect URL used to login. Used in interactive login (e.g. http://localhost:8400)' },
   { name: 'login-hint', type: 'string', describe: 'The login hint to pre-fill the username in the interactive login flow' },
+  { name: 'force-refresh', type: 'boolean', describe: 'skip the cached access token and ask Entra ID for a new one (after a PIM activation or a group change). It may be specified in KUBELOGIN_FORCE_REFRESH environment variable' },
 ];
 
 export const CONVERT_FLAGS: FlagSpec[] = [

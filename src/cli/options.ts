@@ -36,6 +36,8 @@ export interface TokenOptions {
   disableInstanceDiscovery: boolean;
   redirectUrl: string;
   loginHint: string;
+  /** --force-refresh / KUBELOGIN_FORCE_REFRESH: ask the authority even when a cached token is fresh. */
+  forceRefresh: boolean;
 }
 
 /** Flags as the user set them, by long name, in command-line order (the last of a repeated flag wins). */
@@ -77,6 +79,7 @@ export const BOOLEAN_FIELDS: Record<string, keyof TokenOptions> = {
   'pop-enabled': 'popEnabled',
   'disable-environment-override': 'disableEnvironmentOverride',
   'disable-instance-discovery': 'disableInstanceDiscovery',
+  'force-refresh': 'forceRefresh',
 };
 
 export interface Resolved {
@@ -94,7 +97,7 @@ export function resolveTokenOptions(flags: SetFlags, env: Env): Resolved {
     environment: DEFAULT_ENVIRONMENT, authorityHost: '', federatedTokenFile: '', azurePipelinesServiceConnectionId: '',
     cacheDir: defaultCacheDir(env), legacy: false, useAzurermEnvVars: false, popEnabled: false, popClaims: '',
     timeoutMs: DEFAULT_TIMEOUT_MS, timeoutSet: false, disableEnvironmentOverride: false,
-    disableInstanceDiscovery: false, redirectUrl: '', loginHint: '',
+    disableInstanceDiscovery: false, redirectUrl: '', loginHint: '', forceRefresh: false,
   } as TokenOptions;
   const bag = o as unknown as Record<string, unknown>;
   const setFlags = new Set<string>();
@@ -110,7 +113,18 @@ export function resolveTokenOptions(flags: SetFlags, env: Env): Resolved {
     else if (name in BOOLEAN_FIELDS) bag[BOOLEAN_FIELDS[name]] = value === true || value === 'true';
   }
   if (!o.disableEnvironmentOverride) applyEnv(o, env);
+  // Not one of Azure/kubelogin's variables: a user's one-off switch (`KUBELOGIN_FORCE_REFRESH=true kubectl …`),
+  // so a kubeconfig's --disable-environment-override does not turn it off.
+  const force = env[ENV.forceRefresh];
+  if (force !== undefined) o.forceRefresh = envBoolean(ENV.forceRefresh, force);
   return { options: o, setFlags };
+}
+
+function envBoolean(name: string, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0' || v === '') return false;
+  throw new UsageError(`${name}="${value}" is not a boolean; set it to true or false (or unset it)`);
 }
 
 function applyEnv(o: TokenOptions, env: Env): void {

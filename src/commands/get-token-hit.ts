@@ -7,7 +7,7 @@ import type { Env } from '../cli/env';
 import { popApplies, resolveTokenOptions, validateTokenOptions } from '../cli/options';
 import { lockBeforeLogin } from '../cache/early-lock';
 import { cacheKey, identityFor } from '../cache/key';
-import { isFresh, readTokenFile, tokenFilePath } from '../cache/token-file';
+import { processStartedAt, readTokenFileAt, servable, tokenFilePath } from '../cache/token-file';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
 
 export async function tryCacheHit(args: string[], env: Env, now: () => number, stderr: (line: string) => void): Promise<string | undefined> {
@@ -19,13 +19,15 @@ export async function tryCacheHit(args: string[], env: Env, now: () => number, s
     if (!options.serverId || popApplies(options)) return undefined;
     const { apiVersion } = readExecInfo(env.KUBERNETES_EXEC_INFO);
     const key = cacheKey(identityFor(options, env));
-    let cached = readTokenFile(tokenFilePath(options.cacheDir, key));
-    if (!isFresh(cached, now())) {
+    // --force-refresh: only a token fetched after this run began will do (one a parallel forced run got).
+    const since = options.forceRefresh ? processStartedAt() : undefined;
+    let cached = servable(readTokenFileAt(tokenFilePath(options.cacheDir, key)), now(), since);
+    if (!cached) {
       const { cacheDir, timeoutMs, loginMethod } = options;
-      cached = await lockBeforeLogin(cacheDir, key, { env, timeoutMs, loginMethod, verbosity: parsed.verbosity, stderr, now });
+      cached = await lockBeforeLogin(cacheDir, key, { env, timeoutMs, loginMethod, verbosity: parsed.verbosity, stderr, now, since });
     }
-    if (!isFresh(cached, now())) return undefined;
-    if (parsed.verbosity >= 5) stderr(`get-token: login=${options.loginMethod} served from cache (key ${key}, expires ${new Date(cached.expiresOn).toISOString()})\n`);
+    if (!cached) return undefined;
+    if (parsed.verbosity >= 5) stderr(`get-token: login=${options.loginMethod} served from cache${since ? ' (fetched by a parallel forced run)' : ''} (key ${key}, expires ${new Date(cached.expiresOn).toISOString()})\n`);
     return formatExecCredential(apiVersion, cached.token, cached.expiresOn);
   } catch {
     return undefined;

@@ -4,7 +4,7 @@ import type { Env } from '../cli/env';
 import { cacheKey, identityFor } from '../cache/key';
 import { mayPrompt } from '../cache/lock';
 import { openTokenStore } from '../cache/store';
-import type { CachedToken } from '../cache/token-file';
+import { processStartedAt, type CachedToken } from '../cache/token-file';
 import { UsageError, TimeoutError } from '../errors';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
 import { loginFor } from '../login/select';
@@ -16,6 +16,8 @@ export interface GetTokenDeps {
   log: Logger;
   now: () => number;
   stdinIsTTY: boolean;
+  /** When this run began (epoch ms; default: process start): --force-refresh serves no token written before it. */
+  startedAt?: number;
 }
 
 /** Returns the ExecCredential text for stdout. */
@@ -25,7 +27,10 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
   for (const s of [o.clientSecret, o.password, o.clientCertificatePassword]) log.secret(s);
   const execInfo = readExecInfo(env.KUBERNETES_EXEC_INFO);
   const key = cacheKey(identityFor(o, env));
-  const store = openTokenStore(o.cacheDir, key, { log, env, now, persistTokens: !popApplies(o) });
+  // --force-refresh: parallel forced runs still make one request: the lock holder asks, and the others
+  // take the token it writes, since it was fetched after they began.
+  const since = o.forceRefresh ? (deps.startedAt ?? processStartedAt()) : undefined;
+  const store = openTokenStore(o.cacheDir, key, { log, env, now, persistTokens: !popApplies(o), since });
   const print = (t: CachedToken) => formatExecCredential(execInfo.apiVersion, t.token, t.expiresOn);
 
   const cached = store.fresh();
@@ -36,7 +41,7 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
   try {
     const again = store.fresh();
     if (again) return print(again);
-    log.v(5, `get-token: login=${o.loginMethod} scope=${scopeFor(o.serverId)} cache key=${key}`);
+    log.v(5, `get-token: login=${o.loginMethod} scope=${scopeFor(o.serverId)} cache key=${key}${since ? ' (forced refresh)' : ''}`);
     const ctx: LoginContext = {
       options: o,
       scope: scopeFor(o.serverId),

@@ -146,7 +146,9 @@ export function credentialError(problem: string, remedy: string): ConfigError {
 /** Client-credentials grant (secret, certificate or assertion callback) for ctx.scope; MSAL's cache is tried first. */
 export async function clientCredentialToken(ctx: LoginContext, clientId: string, credential: ClientCredential): Promise<AccessToken> {
   const app = confidentialClient(ctx, clientId, credential);
-  const result = await run(ctx, 'failed to get token', () => app.acquireTokenByClientCredential({ scopes: [ctx.scope] }));
+  // skipCache on --force-refresh: a new assertion and a new token, not MSAL's cached one.
+  const request = { scopes: [ctx.scope], skipCache: ctx.options.forceRefresh };
+  const result = await run(ctx, 'failed to get token', () => app.acquireTokenByClientCredential(request));
   return toAccessToken(result, ctx);
 }
 

@@ -22,7 +22,7 @@ export async function msi(ctx: LoginContext): Promise<AccessToken> {
   ctx.log.v(5, `msi: source=${source} endpoint=${endpointOf(source)} identity=${describeIdentity(ctx.options)} resource=${resource}`);
   for (let attempt = 1; ; attempt++) {
     try {
-      return toAccessToken(await run(ctx, 'managed identity', () => app.acquireToken({ resource })), ctx);
+      return toAccessToken(await run(ctx, 'managed identity', () => app.acquireToken({ resource, forceRefresh: ctx.options.forceRefresh })), ctx);
     } catch (err) {
       const failure = failureOf(err);
       const delay = BACKOFF_MS[attempt - 1];

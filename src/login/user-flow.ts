@@ -72,7 +72,9 @@ async function trySilent(ctx: LoginContext, app: PublicClientApplication, flow: 
     return {};
   }
   try {
-    const result = await run(ctx, `failed to get token for ${account.username}`, () => app.acquireTokenSilent({ ...flow.silentExtras, account, scopes: [ctx.scope] }));
+    // --force-refresh: past MSAL's cached access token to the refresh token (new groups, PIM roles).
+    const forceRefresh = flow.silentExtras?.forceRefresh || ctx.options.forceRefresh;
+    const result = await run(ctx, `failed to get token for ${account.username}`, () => app.acquireTokenSilent({ ...flow.silentExtras, forceRefresh, account, scopes: [ctx.scope] }));
     ctx.log.v(5, `${flow.credential}: token for ${account.username} from MSAL's cache or refresh token`);
     return { token: toAccessToken(result, ctx) };
   } catch (err) {

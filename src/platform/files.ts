@@ -85,7 +85,7 @@ function syncDir(dir: string): void {
 export type PrivateRead =
   | { kind: 'absent' }
   | { kind: 'refused'; reason: string }
-  | { kind: 'ok'; data: Buffer };
+  | { kind: 'ok'; data: Buffer; mtimeMs: number };
 
 /**
  * Reads a cache file without following symlinks; refuses another user's file and tightens a
@@ -114,7 +114,7 @@ export function readPrivateFile(file: string, maxBytes: number): PrivateRead {
       if (n === 0) break;
       off += n;
     }
-    return { kind: 'ok', data: buf.subarray(0, off) };
+    return { kind: 'ok', data: buf.subarray(0, off), mtimeMs: st.mtimeMs };
   } finally {
     closeSync(fd);
   }

@@ -20,6 +20,9 @@ const table: string[][] = [
   ['--server-id', 'sid', '--authority-host', 'https://127.0.0.1:1/', '--disable-instance-discovery'],
   ['--server-id', 'sid', '--redirect-url', 'http://localhost:8400', '--login-hint', 'a@b.c', '-l', 'interactive'],
   ['--server-id', 'sid', '--password=--dash-leading', '--username', 'u'],
+  ['--server-id', 'sid', '--force-refresh', '-l', 'spn'],
+  ['--server-id', 'sid', '--force-refresh=false'],
+  ['--force-refresh=true', '--server-id', 'sid', '--force-refresh=false'],
 ];
 
 for (const argv of table) {
@@ -33,6 +36,13 @@ for (const argv of table) {
     assert.deepEqual(resolveTokenOptions(full.flags, env), resolveTokenOptions(quick.flags, env));
   });
 }
+
+test('both parsers read --force-refresh into the options', async () => {
+  const argv = ['--server-id', 'sid', '--force-refresh'];
+  const full = await parseCommandLine(['get-token', ...argv], '');
+  assert.equal(resolveTokenOptions(full.flags, {}).options.forceRefresh, true);
+  assert.equal(resolveTokenOptions(quickParse(argv)!.flags, {}).options.forceRefresh, true);
+});
 
 test('hit parser declines what it does not know, so the full parser can report it', () => {
   for (const argv of [['--help'], ['--bogus'], ['--password', '-x'], ['extra'], ['--server-id'], ['--legacy=maybe'], ['-x', '1']]) {
