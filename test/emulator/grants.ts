@@ -82,7 +82,7 @@ async function clientCredentials(core: Core, ctx: Ctx, v1: boolean): Promise<Rep
   const accessToken = await core.signer.sign(
     accessTokenClaims({
       issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime, v1,
-      appObjectId: app.objectId, extra: { azpacr: method === 'secret' ? '1' : '2', appidacr: method === 'secret' ? '1' : '2', ...pop },
+      appObjectId: app.objectId, membership: app, extra: { azpacr: method === 'secret' ? '1' : '2', appidacr: method === 'secret' ? '1' : '2', ...pop },
     }),
   );
   return json(200, tokenResponse(v1, t, lifetime, { access_token: accessToken }, pop ? 'pop' : 'Bearer'));
@@ -116,7 +116,7 @@ export async function issueUserTokens(
   const pop = popBinding(ctx, v1);
   const tokens: Record<string, string> = {
     access_token: await core.signer.sign(
-      accessTokenClaims({ issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime, v1, user: who, extra: pop }),
+      accessTokenClaims({ issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime, v1, user: who, membership: user, extra: pop }),
     ),
   };
   if (t.offline) {

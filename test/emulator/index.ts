@@ -91,6 +91,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     set delayMs(v) { state.delayMs = v; },
     get strictRefreshRotation() { return state.strictRefreshRotation; },
     set strictRefreshRotation(v) { state.strictRefreshRotation = v; },
+    get clockSkewSeconds() { return state.clockSkewSeconds; },
+    set clockSkewSeconds(v) { state.clockSkewSeconds = v; },
     get interactiveUser() { return state.interactiveUser; },
     set interactiveUser(v) { state.interactiveUser = v; },
     get deviceCode() { return state.deviceCode; },

@@ -1,6 +1,7 @@
 // RS256 signing keys with a kid, and the claims of the tokens the emulator issues.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { GroupsOverage } from './types';
 
 type PublicKey = Awaited<ReturnType<typeof generateKeyPair>>['publicKey'];
 
@@ -44,7 +45,29 @@ export interface AccessTokenInput {
   /** For users: oid/upn/name. For apps and managed identities: the service principal's object id. */
   user?: { oid: string; username: string; name: string };
   appObjectId?: string;
+  /** Group ids, roles and the overage form, from the user's or app's registration. */
+  membership?: Membership;
   extra?: Record<string, unknown>;
+}
+
+export interface Membership {
+  groups?: string[];
+  roles?: string[];
+  groupsOverage?: GroupsOverage;
+}
+
+/** The group and role claims as Entra writes them; an overage replaces `groups` with a pointer to Graph. */
+export function membershipClaims(m: Membership | undefined, tenantId: string, oid: string, isUser: boolean): JWTPayload {
+  if (!m) return {};
+  const claims: JWTPayload = {};
+  if (m.roles?.length) claims.roles = [...m.roles];
+  if (m.groupsOverage === 'hasgroups') claims.hasgroups = true;
+  else if (m.groupsOverage === 'claim-sources') {
+    const kind = isUser ? 'users' : 'servicePrincipals';
+    claims._claim_names = { groups: 'src1' };
+    claims._claim_sources = { src1: { endpoint: `https://graph.windows.net/${tenantId}/${kind}/${oid}/getMemberObjects` } };
+  } else if (m.groups?.length) claims.groups = [...m.groups];
+  return claims;
 }
 
 export function accessTokenClaims(t: AccessTokenInput): JWTPayload {
@@ -64,6 +87,7 @@ export function accessTokenClaims(t: AccessTokenInput): JWTPayload {
     idtyp: t.user ? 'user' : 'app',
     uti: opaque(16),
     ver: t.v1 ? '1.0' : '2.0',
+    ...membershipClaims(t.membership, t.tenantId, oid, !!t.user),
     ...t.extra,
   };
   if (t.user) {

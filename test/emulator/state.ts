@@ -92,6 +92,7 @@ export class State {
   refreshTokenLifetimeSeconds = 90 * 24 * 3600;
   delayMs = 0;
   strictRefreshRotation = false;
+  clockSkewSeconds = 0;
   interactiveUser?: string;
   deviceCode: DeviceCodeSettings = { interval: 1, expiresIn: 900, slowDownTimes: 0 };
 

@@ -54,7 +54,18 @@ export interface AppRegistration {
   federated?: FederatedCredential[];
   /** Allows user flows without client authentication. Defaults to true when the app has no credential. */
   publicClient?: boolean;
+  /** Group object ids and app roles put in the app's own (client credentials) tokens. */
+  groups?: string[];
+  roles?: string[];
+  /** Send a groups overage marker instead of `groups` (see GroupsOverage). */
+  groupsOverage?: GroupsOverage;
 }
+
+/**
+ * How a token says "too many groups to list": `claim-sources` is Entra's JWT form (`_claim_names` +
+ * `_claim_sources` naming a Graph endpoint, > 200 groups); `hasgroups` is the implicit-flow form (`hasgroups: true`).
+ */
+export type GroupsOverage = 'claim-sources' | 'hasgroups';
 
 export interface UserRegistration {
   username: string;
@@ -63,6 +74,11 @@ export interface UserRegistration {
   tenantId?: string;
   oid?: string;
   name?: string;
+  /** Group object ids and app roles put in this user's access tokens. */
+  groups?: string[];
+  roles?: string[];
+  /** Send a groups overage marker instead of `groups`. */
+  groupsOverage?: GroupsOverage;
 }
 
 export interface ManagedIdentityRegistration {
@@ -108,6 +124,8 @@ export interface Emulator {
   refreshTokenLifetimeSeconds: number;
   delayMs: number;
   strictRefreshRotation: boolean;
+  /** Mutable, default 0: seconds added to the HTTP `Date` header of every answer (a server with a wrong clock). */
+  clockSkewSeconds: number;
   addApp(app: AppRegistration): void;
   addUser(user: UserRegistration): void;
   addManagedIdentity(mi: ManagedIdentityRegistration): void;
