@@ -5,6 +5,10 @@ import type { Env } from './cli/env';
 import { getToken } from './commands/get-token';
 import { convertKubeconfig } from './commands/convert-kubeconfig';
 import { removeTokens } from './commands/remove-tokens';
+import { whoami, type OutputFormat } from './commands/whoami';
+import { REPORT_FLAGS } from './cli/flags';
+import { UsageError } from './errors';
+import { rerunSelf } from './platform/rerun';
 import { createLogger, type Logger } from './platform/log';
 import { VERSION_TEXT } from './version';
 
@@ -19,18 +23,27 @@ function valueOf(flags: SetFlags, name: string): string | undefined {
   return hit === undefined ? undefined : String(hit[1]);
 }
 
-export async function run(argv: string[], env: Env, io: Io): Promise<void> {
+/** Resolves to the exit code (whoami and doctor have their own); throws the errors main.ts prints. */
+export async function run(argv: string[], env: Env, io: Io): Promise<number> {
   const parsed = await parseCommandLine(argv, VERSION_TEXT);
   const log = createLogger(parsed.verbosity, io.stderr);
   try {
-    await dispatch(parsed, env, io, log);
+    return (await dispatch(parsed, env, io, log)) ?? 0;
   } catch (err) {
     if (err instanceof Error) err.message = log.scrub(err.message);
     throw err;
   }
 }
 
-async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): Promise<void> {
+const REPORT_FLAG_NAMES = new Set(REPORT_FLAGS.map((f) => f.name));
+
+function outputFormat(flags: SetFlags): OutputFormat {
+  const value = valueOf(flags, 'output') ?? 'table';
+  if (value !== 'table' && value !== 'json') throw new UsageError(`unknown output format "${value}": use -o table or -o json`);
+  return value;
+}
+
+async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): Promise<number | void> {
   // pflag prints this wherever --token-cache-dir is the deprecated spelling (remove-tokens owns it).
   if (parsed.command !== 'remove-tokens' && parsed.flags.some(([n]) => n === 'token-cache-dir')) io.stderr('Flag --token-cache-dir has been deprecated, use --cache-dir instead\n');
   const deps = { env, log, stdout: io.stdout };
@@ -62,5 +75,16 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): P
       await removeTokens({ cacheDir: options.cacheDir, identity, context: valueOf(parsed.flags, 'context'), kubeconfig: valueOf(parsed.flags, 'kubeconfig') }, deps);
       return;
     }
+    case 'whoami':
+      return whoami(
+        {
+          flags: parsed.flags.filter(([n]) => !REPORT_FLAG_NAMES.has(n)),
+          kubeconfig: valueOf(parsed.flags, 'kubeconfig'),
+          context: valueOf(parsed.flags, 'context'),
+          output: outputFormat(parsed.flags),
+          verbosity: parsed.verbosity ? String(parsed.verbosity) : undefined,
+        },
+        { ...deps, now: Date.now, stdinIsTTY: io.stdinIsTTY, rerun: rerunSelf },
+      );
   }
 }

@@ -18,8 +18,7 @@ async function main(argv: string[]): Promise<number> {
   const heavy = require('./heavy.cjs') as typeof import('./heavy');
   heavyLoaded = true;
   try {
-    await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY });
-    return 0;
+    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY });
   } catch (err) {
     const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
     stderr(`Error: ${oneLine(text)}\n`);

@@ -62,6 +62,12 @@ export const CONVERT_FLAGS: FlagSpec[] = [
   { name: 'dry-run', type: 'boolean', describe: 'print the converted kubeconfig on stdout instead of writing it' },
 ];
 
+/** whoami and doctor: which kubeconfig user, and how to print the answer. */
+export const REPORT_FLAGS: FlagSpec[] = [
+  ...CONVERT_FLAGS.filter((f) => f.name === 'kubeconfig' || f.name === 'context'),
+  { name: 'output', alias: 'o', type: 'string', describe: 'Output format: table (default) or json' },
+];
+
 /** Global klog-style flags accepted by every command. */
 export const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'v', type: 'string', describe: 'number for the log level verbosity' },

@@ -2,10 +2,10 @@
 // hit parser produces, so both feed resolveTokenOptions identically.
 import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from '../errors';
-import { CONVERT_FLAGS, GLOBAL_FLAGS, TOKEN_FLAGS, type FlagSpec } from './flags';
+import { CONVERT_FLAGS, GLOBAL_FLAGS, REPORT_FLAGS, TOKEN_FLAGS, type FlagSpec } from './flags';
 import type { SetFlags } from './options';
 
-export type CommandName = 'get-token' | 'convert-kubeconfig' | 'remove-tokens' | 'remove-cache-dir';
+export type CommandName = 'get-token' | 'convert-kubeconfig' | 'remove-tokens' | 'remove-cache-dir' | 'whoami' | 'doctor';
 
 export interface ParsedCommand {
   command: CommandName | 'help' | 'version';
@@ -66,6 +66,8 @@ export async function parseCommandLine(argv: string[], version: string): Promise
     'convert-kubeconfig': [...TOKEN_FLAGS, ...CONVERT_FLAGS.filter((f) => f.name !== 'dry-run'), CONVERT_FLAGS.find((f) => f.name === 'dry-run')!],
     'remove-tokens': REMOVE_FLAGS,
     'remove-cache-dir': REMOVE_FLAGS,
+    whoami: [...TOKEN_FLAGS, ...REPORT_FLAGS],
+    doctor: REPORT_FLAGS,
   };
   const done = (command: CommandName) => (args: Record<string, unknown>) => {
     result = { command, flags: collect(argv, args, specsFor[command]), verbosity: verbosityOf(args.v) };
@@ -75,6 +77,8 @@ export async function parseCommandLine(argv: string[], version: string): Promise
     'convert-kubeconfig': 'convert kubeconfig to exec plugin format',
     'remove-tokens': 'Remove all cached tokens from filesystem (deprecated: use remove-cache-dir)',
     'remove-cache-dir': 'Remove cached authentication record and tokens from filesystem',
+    whoami: 'show who the cluster sees: the token get-token would serve (for --context, the current context, or the get-token flags), decoded, never printed',
+    doctor: 'check every kubeconfig user that runs kubelogin (or --context): install, inputs, cache, keyring, clock, network',
   };
   let y: Argv = yargs(argv)
     .scriptName('kubelogin')

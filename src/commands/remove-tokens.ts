@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ENV, type Env } from '../cli/env';
-import { resolveTokenOptions, validateTokenOptions, type SetFlags, type TokenOptions } from '../cli/options';
+import { resolveTokenOptions, validateTokenOptions, type TokenOptions } from '../cli/options';
 import { cacheKey, identityFor } from '../cache/key';
 import { deleteCacheKey } from '../cache/keyring';
 import { lockFilePath } from '../cache/lock';
@@ -12,8 +12,7 @@ import { msalCacheFilePath } from '../cache/msal-plugin';
 import { tokenFilePath } from '../cache/token-file';
 import { ConfigError, UsageError } from '../errors';
 import { loadKubeconfigFiles } from '../kube/kubeconfig';
-import { findNamed, findUser, isMap } from '../kube/kubeconfig-model';
-import { parseExecArgs } from '../kube/exec-args';
+import { contextPluginUser, pluginEnv, pluginFlags } from '../kube/plugin-users';
 import type { Logger } from '../platform/log';
 
 export interface RemoveInput {
@@ -64,21 +63,9 @@ function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
 /** The identity the context's `kubelogin get-token` exec entry logs in as, resolved as get-token would. */
 function contextIdentity(input: RemoveInput, deps: Deps): ResolvedIdentity {
   const files = loadKubeconfigFiles({ explicit: input.kubeconfig, kubeconfigEnv: deps.env.KUBECONFIG, home: deps.env.HOME || homedir() });
-  const docs = files.map((f) => f.doc);
-  const context = findNamed(docs, 'contexts', input.context!);
-  if (!context) throw new UsageError(`no context exists with the name: "${input.context}"; run kubectl config get-contexts to list them`);
-  const userRef = isMap(context.context) ? context.context.user : undefined;
-  const user = userRef === undefined || userRef === null ? undefined : findUser(docs, String(userRef));
-  const exec = user && isMap(user.exec) ? user.exec : undefined;
-  const args = exec && Array.isArray(exec.args) ? exec.args.map(String) : [];
-  if (!exec || args[0] !== 'get-token') {
-    throw new UsageError(`context "${input.context}" does not log in with kubelogin get-token; run kubelogin convert-kubeconfig first, or pass the identity flags (--server-id ...)`);
-  }
-  const env: Env = { ...deps.env };
-  for (const entry of Array.isArray(exec.env) ? exec.env : []) {
-    if (isMap(entry) && typeof entry.name === 'string') env[entry.name] = entry.value === undefined || entry.value === null ? '' : String(entry.value);
-  }
-  const flags: SetFlags = [...parseExecArgs(args.slice(1))].filter(([name]) => name !== 'v' && name !== 'logtostderr');
+  const user = contextPluginUser(files.map((f) => f.doc), input.context!, 'run kubelogin convert-kubeconfig first, or pass the identity flags (--server-id ...)');
+  const env = pluginEnv(deps.env, user);
+  const flags = pluginFlags(user);
   // Where get-token keeps this identity: its own --cache-dir or KUBECACHEDIR, else the folder this command was given.
   if (!flags.some(([name]) => name === 'cache-dir' || name === 'token-cache-dir') && env[ENV.kubeCacheDir] === undefined) flags.unshift(['cache-dir', input.cacheDir]);
   const { options } = resolveTokenOptions(flags, env);

@@ -94,7 +94,7 @@ export function toAccessToken(result: AuthenticationResult | null, ctx: LoginCon
   if (!result?.accessToken) throw new AuthError('failed to get token: the identity provider returned no access token');
   ctx.log.secret(result.accessToken);
   const expiresOn = result.expiresOn ? result.expiresOn.getTime() : Date.now() + 3600_000;
-  return { token: result.accessToken, expiresOn };
+  return { token: result.accessToken, expiresOn, ...(result.fromCache ? { source: 'cache' as const } : {}) };
 }
 
 /** Runs an MSAL call under the --timeout signal, converting its errors. */

@@ -21,10 +21,15 @@ export interface LoginContext {
   cachePlugin?: ICachePlugin;
 }
 
+/** Where a token came from: a cache (ours or MSAL's), a refresh token, or a new sign-in / token request. */
+export type TokenSource = 'cache' | 'refreshed' | 'new';
+
 export interface AccessToken {
   token: string;
   /** Epoch milliseconds. */
   expiresOn: number;
+  /** Unset means a new token from the identity provider (or the CLI, or the managed identity endpoint). */
+  source?: TokenSource;
 }
 
 export type Login = (ctx: LoginContext) => Promise<AccessToken>;

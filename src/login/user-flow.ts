@@ -76,7 +76,8 @@ async function trySilent(ctx: LoginContext, app: PublicClientApplication, flow: 
     const forceRefresh = flow.silentExtras?.forceRefresh || ctx.options.forceRefresh;
     const result = await run(ctx, `failed to get token for ${account.username}`, () => app.acquireTokenSilent({ ...flow.silentExtras, forceRefresh, account, scopes: [ctx.scope] }));
     ctx.log.v(5, `${flow.credential}: token for ${account.username} from MSAL's cache or refresh token`);
-    return { token: toAccessToken(result, ctx) };
+    const token = toAccessToken(result, ctx);
+    return { token: { ...token, source: token.source ?? 'refreshed' } };
   } catch (err) {
     if (!needsInteraction(err)) throw err;
     ctx.log.v(5, `${flow.credential}: ${errorMessage(err)}`);

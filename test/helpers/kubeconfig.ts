@@ -62,3 +62,19 @@ export function writeKubeconfig(file: string, spec: KubeconfigSpec): string {
 export function execUser(args: string[], env?: Record<string, string>, extra: Partial<ExecSpec> = {}): { exec: ExecSpec } {
   return { exec: { command: kubeloginBin, args, ...(env ? { env } : {}), ...extra } };
 }
+
+/** One kubeconfig with several contexts on one cluster, each with its own user (named like the context); the first is current unless `current` says. */
+export function writeKubeconfigContexts(file: string, server: string, caPem: string, entries: Array<{ context: string; user: KubeUser }>, current = entries[0].context): string {
+  const cluster = { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') };
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': current,
+    clusters: [{ name: 'cluster', cluster }],
+    contexts: entries.map(({ context }) => ({ name: context, context: { cluster: 'cluster', user: context } })),
+    users: entries.map(({ context, user }) => ({ name: context, user: userEntry(user) })),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, yaml.dump(doc, { lineWidth: -1 }), { mode: 0o600 });
+  return file;
+}
