@@ -1,11 +1,16 @@
 // Which identity a get-token run asks for, and the cache key derived from it. Two clusters, tenants,
 // accounts or modes never share an entry. Used by the hit path, so only node built-ins here.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ENV, type Env } from '../cli/env';
 import { authorityHostFor, scopeFor, type TokenOptions } from '../cli/options';
+import { ConfigError } from '../errors';
+import { MIB, readBoundedText, UnreadableFileError } from '../platform/read-bounded';
 import { sha256Hex } from './sha256';
+
+/** azureProfile.json lists every subscription the account sees (~0.5 KiB each). */
+const MAX_AZ_PROFILE_BYTES = 16 * MIB;
 
 export interface Identity {
   login: string;
@@ -50,8 +55,17 @@ export function cacheKey(id: Identity): string {
 /** The signed-in account and default subscription of the Azure CLI, so `az logout`/`az account set` change the key. */
 export function azActiveAccount(env: Env): string {
   const dir = env[ENV.azureConfigDir] || join(env.HOME || homedir(), '.azure');
+  let text: string;
   try {
-    const text = readFileSync(join(dir, 'azureProfile.json'), 'utf8').replace(/^\uFEFF/, '');
+    text = readBoundedText(join(dir, 'azureProfile.json'), MAX_AZ_PROFILE_BYTES).replace(/^\uFEFF/, '');
+  } catch (err) {
+    // az itself reads the same file; a device, FIFO or giant here is a mistake (or a trap), not a profile.
+    if (err instanceof UnreadableFileError && ['ENOTREG', 'EFBIG', 'EISDIR'].includes(err.code)) {
+      throw new ConfigError(`cannot read the Azure CLI profile: ${err.message}; point ${ENV.azureConfigDir} at the folder \`az login\` uses (default ~/.azure)`);
+    }
+    return 'unknown';
+  }
+  try {
     const profile = JSON.parse(text) as { subscriptions?: Array<{ id?: string; tenantId?: string; isDefault?: boolean; user?: { name?: string } }> };
     const current = profile.subscriptions?.find((s) => s.isDefault);
     if (!current) return 'none';

@@ -1,6 +1,8 @@
 // The lock file's path and record, and the checks on its holder; shared by the lock (miss path) and
 // the light wait for a peer (before the heavy bundle loads), so only node built-ins here.
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
+import { readBounded, UnreadableFileError } from '../platform/read-bounded';
 
 export interface LockInfo {
   pid: number;
@@ -15,6 +17,18 @@ export const STALE_MS = 10_000;
 
 export function lockFilePath(cacheDir: string, key: string): string {
   return join(cacheDir, 'locks', `${key}.lock`);
+}
+
+const MAX_LOCK_BYTES = 4096;
+
+/** A lock file's text; an oversized one reads as garbage (judged stale after a grace). `seen` gets its stats. */
+export function readLockText(file: string, seen?: (st: Stats) => void): string {
+  try {
+    return readBounded(file, MAX_LOCK_BYTES, { noFollow: true, inspect: seen }).toString('utf8');
+  } catch (err) {
+    if (err instanceof UnreadableFileError && err.code === 'EFBIG') return '';
+    throw err;
+  }
 }
 
 export function parseLockInfo(text: string): LockInfo | undefined {

@@ -4,14 +4,14 @@
 // unreadable lock after a short grace, anything else once its mtime (refreshed by the holder) stops
 // moving. Waiters watch the token file and fail open after a timeout: an extra token request beats a
 // failed kubectl. Protocol and measurements: docs/cache.md.
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
+import { linkSync, renameSync, unlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ENV, type Env } from '../cli/env';
 import { TimeoutError } from '../errors';
 import { ensurePrivateDir, uniqueSuffix } from '../platform/files';
 import type { Logger } from '../platform/log';
-import { HEARTBEAT_MS, isAlive, lockFilePath, parseLockInfo, STALE_MS, type LockInfo } from './lock-file';
+import { HEARTBEAT_MS, isAlive, lockFilePath, parseLockInfo, readLockText, STALE_MS, type LockInfo } from './lock-file';
 
 export { lockFilePath } from './lock-file';
 
@@ -152,14 +152,14 @@ interface Verdict {
  * version of the file has stood still, so a future mtime (clock skew) cannot pin a lock forever.
  */
 function inspect(file: string, seen: Map<string, number>, now: number): Verdict {
-  let st: Stats;
+  let st: Stats | undefined;
   let text: string;
   try {
-    st = statSync(file);
-    text = readFileSync(file, 'utf8');
+    text = readLockText(file, (s) => (st = s));
   } catch {
     return {};
   }
+  if (!st) return {};
   const id = `${st.ino}:${st.mtimeMs}:${text}`;
   if (!seen.has(id)) seen.set(id, now);
   const still = Math.max(now - seen.get(id)!, now - st.mtimeMs);
@@ -184,8 +184,9 @@ function breakLock(file: string, judgedId: string): boolean {
   }
   let movedId = '';
   try {
-    const st = statSync(aside);
-    movedId = `${st.ino}:${st.mtimeMs}:${readFileSync(aside, 'utf8')}`;
+    let st: Stats | undefined;
+    const text = readLockText(aside, (s) => (st = s));
+    if (st) movedId = `${st.ino}:${st.mtimeMs}:${text}`;
   } catch { /* vanished */ }
   if (movedId !== judgedId) {
     try { linkSync(aside, file); } catch { /* a newer lock exists already */ }
@@ -207,7 +208,7 @@ function holdLock(file: string, nonce: string): Lock {
     clearInterval(beat);
     process.removeListener('exit', release);
     try {
-      if (parseLockInfo(readFileSync(file, 'utf8'))?.nonce === nonce) unlinkSync(file);
+      if (parseLockInfo(readLockText(file))?.nonce === nonce) unlinkSync(file);
     } catch { /* already gone */ }
   };
   // main.ts turns SIGINT/SIGTERM into process.exit(1), so this also runs on Ctrl-C.

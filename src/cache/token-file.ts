@@ -1,8 +1,8 @@
 // The access-token file: one small 0600 JSON file per identity, read directly on a cache hit so a
 // hit needs neither MSAL nor the keyring. Long-lived secrets (refresh tokens) live elsewhere.
 // On the hit path: node built-ins only.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBounded } from '../platform/read-bounded';
 
 export interface CachedToken {
   v: 1;
@@ -47,24 +47,19 @@ export function readTokenFile(file: string): CachedToken | undefined {
 
 /** readTokenFile, with the write time read from the same open file (so it belongs to that content). */
 export function readTokenFileAt(file: string): TokenRead | undefined {
-  let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    let writtenAt = 0;
+    const data = readBounded(file, MAX_TOKEN_FILE_BYTES, {
+      noFollow: true,
+      inspect: (st) => {
+        if ((st.mode & 0o077) !== 0 || (typeof process.getuid === 'function' && st.uid !== process.getuid())) throw new Error('not private');
+        writtenAt = st.mtimeMs;
+      },
+    });
+    const entry = parseTokenFile(data.toString('utf8'));
+    return entry && { entry, writtenAt };
   } catch {
     return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_TOKEN_FILE_BYTES || (st.mode & 0o077) !== 0) return undefined;
-    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
-    const buf = Buffer.alloc(st.size);
-    const n = readSync(fd, buf, 0, st.size, 0);
-    const entry = parseTokenFile(buf.toString('utf8', 0, n));
-    return entry && { entry, writtenAt: st.mtimeMs };
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -1,9 +1,9 @@
 // Client certificate files (PEM bundle or PKCS#12 by the `.pfx` suffix) → the RSA key, the matching
 // certificate and its chain, in the shapes MSAL and a hand-signed client assertion need.
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import fs from 'node:fs';
 import forge from 'node-forge';
 import { ConfigError, errorMessage } from '../errors';
+import { MIB, readBounded, UnreadableFileError } from '../platform/read-bounded';
 
 export interface ClientCertificate {
   /** PKCS#8 PEM of the RSA private key. */
@@ -30,12 +30,16 @@ function certError(detail: string, remedy: string, cause?: unknown): ConfigError
   return new ConfigError(`failed to read certificate: ${detail}; ${remedy}`, { cause });
 }
 
-export function readClientCertificate(file: string, password: string, readFile: (f: string) => Buffer = fs.readFileSync): ClientCertificate {
+/** A PEM bundle or PFX with a long chain is a few tens of KiB. */
+const MAX_CERTIFICATE_BYTES = MIB;
+
+export function readClientCertificate(file: string, password: string): ClientCertificate {
   let data: Buffer;
   try {
-    data = readFile(file);
+    data = readBounded(file, MAX_CERTIFICATE_BYTES);
   } catch (err) {
-    throw certError(`failed to read the certificate file (${file}): ${errorMessage(err)}`, PATH_HINT, err);
+    const why = err instanceof UnreadableFileError ? err.reason : errorMessage(err);
+    throw certError(`failed to read the certificate file (${file}): ${why}`, PATH_HINT, err);
   }
   const parts = file.endsWith('.pfx') ? parsePfx(data, password) : parsePem(data.toString('utf8'), password);
   return assemble(parts);

@@ -1,8 +1,8 @@
 // --login workloadidentity: a federated token (the projected file, or GitHub Actions' OIDC token when
 // its two variables are set) as the client assertion. A fresh assertion is read for every request.
-import { readFile } from 'node:fs/promises';
 import { ENV } from '../cli/env';
 import { AuthError, ConfigError, errorMessage, oneLine } from '../errors';
+import { KIB, readBoundedText, UnreadableFileError } from '../platform/read-bounded';
 import { clientCredentialToken, credentialError } from './msal';
 import { send } from './http';
 import type { AccessToken, LoginContext } from './types';
@@ -23,15 +23,21 @@ export async function workloadidentity(ctx: LoginContext): Promise<AccessToken> 
   if (!file) {
     throw credentialError('federated token file cannot be empty', `pass --federated-token-file or set ${ENV.azureFederatedTokenFile} (the workload identity webhook sets it in annotated pods)`);
   }
-  return clientCredentialToken(ctx, o.clientId, { clientAssertion: () => readTokenFile(ctx, file) });
+  // Read once before any request, so a missing, empty or unreadable file is reported without network.
+  readTokenFile(ctx, file);
+  return clientCredentialToken(ctx, o.clientId, { clientAssertion: async () => readTokenFile(ctx, file) });
 }
 
-async function readTokenFile(ctx: LoginContext, file: string): Promise<string> {
+/** A projected service account token is 1-2 KiB. */
+const MAX_FEDERATED_TOKEN_BYTES = 64 * KIB;
+
+function readTokenFile(ctx: LoginContext, file: string): string {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readBoundedText(file, MAX_FEDERATED_TOKEN_BYTES);
   } catch (err) {
-    throw new ConfigError(`${WHAT}: failed to read the federated token file (${file}): ${errorMessage(err)}; check --federated-token-file / ${ENV.azureFederatedTokenFile}`, { cause: err });
+    const why = err instanceof UnreadableFileError ? err.reason : errorMessage(err);
+    throw new ConfigError(`${WHAT}: failed to read the federated token file (${file}): ${why}; check --federated-token-file / ${ENV.azureFederatedTokenFile}`, { cause: err });
   }
   const assertion = text.trim();
   if (!assertion) throw new ConfigError(`${WHAT}: the federated token file (${file}) is empty; check that the token projection is mounted`);

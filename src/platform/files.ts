@@ -2,10 +2,11 @@
 // or a crash sees the old content or the new, never a torn file. A symlink or another user's file
 // where a cache file belongs is refused, never followed or replaced.
 import {
-  chmodSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync,
-  readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats,
+  chmodSync, closeSync, constants, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync,
+  readdirSync, renameSync, statSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readBounded, UnreadableFileError } from './read-bounded';
 
 /** A cache path that must not be used (symlink, another owner, not a regular file). */
 export class RefusedFileError extends Error {}
@@ -92,31 +93,21 @@ export type PrivateRead =
  * looser mode than 0600 (a file written by an older tool or a careless umask).
  */
 export function readPrivateFile(file: string, maxBytes: number): PrivateRead {
-  let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    let mtimeMs = 0;
+    const data = readBounded(file, maxBytes, {
+      noFollow: true,
+      inspect: (st, fd) => {
+        if (!ownedByMe(st)) throw new UnreadableFileError(file, `is owned by another user (uid ${st.uid})`, 'EPERM');
+        if ((st.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+        mtimeMs = st.mtimeMs;
+      },
+    });
+    return { kind: 'ok', data, mtimeMs };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };
-    if (code === 'ELOOP' || code === 'EMLINK') return { kind: 'refused', reason: `${file} is a symbolic link` };
-    return { kind: 'refused', reason: `${file}: ${(err as Error).message}` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { kind: 'refused', reason: `${file} is not a regular file` };
-    if (!ownedByMe(st)) return { kind: 'refused', reason: `${file} is owned by another user (uid ${st.uid})` };
-    if (st.size > maxBytes) return { kind: 'refused', reason: `${file} is larger than ${maxBytes} bytes` };
-    if ((st.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return { kind: 'ok', data: buf.subarray(0, off), mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
+    if (!(err instanceof UnreadableFileError)) throw err;
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return { kind: 'absent' };
+    return { kind: 'refused', reason: err.message };
   }
 }
 
