@@ -1,11 +1,11 @@
 // Kubeconfig files: which ones (--kubeconfig, else KUBECONFIG, else ~/.kube/config), loading them
 // (the only importer of js-yaml), and writing changed ones back atomically under client-go's lock.
-import { readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { CORE_SCHEMA, dump, load, YAMLException } from 'js-yaml';
 import { ConfigError } from '../errors';
+import { MIB, readBoundedText, UnreadableFileError } from '../platform/read-bounded';
 import { isMap, sameYaml, type YamlMap } from './kubeconfig-model';
-import { lockFile, prepareWrite, type PendingWrite } from './write-file';
+import { lockFiles, prepareWrite, type PendingWrite } from './write-file';
 
 export type { YamlMap } from './kubeconfig-model';
 
@@ -48,14 +48,18 @@ export function loadKubeconfig(path: string): YamlMap {
   return parseKubeconfig(readKubeconfigText(path, true)!, path);
 }
 
+/** kubectl has no limit; a kubeconfig of a thousand clusters with embedded CAs is a few MiB. */
+const MAX_KUBECONFIG_BYTES = 16 * MIB;
+
 function readKubeconfigText(path: string, mustExist: boolean): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    // Strict UTF-8, as kubectl's YAML parser: a Latin-1 file would otherwise be rewritten with U+FFFD.
+    return readBoundedText(path, MAX_KUBECONFIG_BYTES, { strict: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !mustExist) return undefined;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ConfigError(`unable to load kubeconfig: ${path}: ${why}; pass an existing, readable kubeconfig file`);
+    if (!(err instanceof UnreadableFileError)) throw err;
+    if (err.code === 'ENOENT' && !mustExist) return undefined;
+    const fix = err.code === 'EILSEQ' ? 'save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)' : 'pass an existing, readable kubeconfig file';
+    throw new ConfigError(`unable to load kubeconfig: ${err.message}; ${fix}`);
   }
 }
 
@@ -64,11 +68,15 @@ export function parseKubeconfig(text: string, path: string): YamlMap {
   try {
     doc = load(text, { schema: CORE_SCHEMA, filename: path });
   } catch (err) {
+    if (err instanceof RangeError) throw new ConfigError(`unable to load kubeconfig: ${path}: the YAML is nested too deeply; fix the file and run again`);
     if (!(err instanceof YAMLException)) throw err;
     const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
     throw new ConfigError(`unable to load kubeconfig: ${path}: ${err.reason}${at}; fix the YAML and run again`);
   }
   if (doc === undefined || doc === null) return {};
+  if (expandsBeyond(doc, MAX_EXPANDED_NODES)) {
+    throw new ConfigError(`unable to load kubeconfig: ${path}: YAML aliases expand to more than ${MAX_EXPANDED_NODES} nodes ("billion laughs"); remove the aliases (kubectl never writes them)`);
+  }
   if (!isMap(doc)) throw new ConfigError(`unable to load kubeconfig: ${path}: the document is not a mapping; fix the file and run again`);
   for (const list of ['users', 'contexts', 'clusters']) {
     const value = doc[list];
@@ -77,6 +85,24 @@ export function parseKubeconfig(text: string, path: string): YamlMap {
     }
   }
   return doc;
+}
+
+/**
+ * js-yaml shares one object per anchor, so loading is cheap, but every walk that follows (convert,
+ * compare, dump with noRefs) visits the expansion: nine aliases of nine levels are 10^9 nodes.
+ * Counting visits with a budget bounds that, and a self-referencing anchor, before any walk starts.
+ */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+export function expandsBeyond(doc: unknown, budget: number): boolean {
+  const stack: unknown[] = [doc];
+  let visits = 0;
+  while (stack.length) {
+    const node = stack.pop();
+    if (++visits > budget) return true;
+    if (node !== null && typeof node === 'object') for (const child of Object.values(node)) stack.push(child);
+  }
+  return false;
 }
 
 /** YAML text for a document; lists are indented the way the original text indents them (kubectl: not at all). */
@@ -97,10 +123,9 @@ export function dumpKubeconfig(doc: YamlMap, original = ''): string {
  */
 export async function saveKubeconfigs(changes: Array<{ file: KubeconfigFile; doc: YamlMap }>): Promise<boolean> {
   const sorted = [...changes].sort((a, b) => (a.file.path < b.file.path ? -1 : 1));
-  const releases: Array<() => void> = [];
+  const release = await lock(sorted.map(({ file }) => file.path));
   const pending: Array<{ path: string; write: PendingWrite }> = [];
   try {
-    for (const { file } of sorted) releases.push(await lock(file.path));
     if (sorted.some(({ file }) => readKubeconfigText(file.path, true) !== file.text)) return false;
     for (const { file, doc } of sorted) {
       pending.push({ path: file.path, write: writing(file.path, () => prepareWrite(file.path, dumpKubeconfig(doc, file.text))) });
@@ -112,15 +137,15 @@ export async function saveKubeconfigs(changes: Array<{ file: KubeconfigFile; doc
     return true;
   } finally {
     for (const p of pending) p.write.abort();
-    for (const release of releases) release();
+    release();
   }
 }
 
-async function lock(path: string): Promise<() => void> {
+async function lock(paths: string[]): Promise<() => void> {
   try {
-    return await lockFile(path);
+    return await lockFiles(paths);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const { code, path } = err as NodeJS.ErrnoException;
     const why = code === 'EEXIST' ? `${path}.lock exists (kubectl or another kubelogin is writing it)` : (err as Error).message;
     throw new ConfigError(`unable to lock kubeconfig: ${why}; run again, or delete ${path}.lock if nothing else is running`);
   }

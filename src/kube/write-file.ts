@@ -20,6 +20,8 @@ export function prepareWrite(file: string, data: string): PendingWrite {
   const target = realpathSync(file);
   accessSync(target, constants.W_OK); // a read-only kubeconfig stays read-only, as with kubectl
   const st = statSync(target);
+  // access() always says yes to root: a file nobody may write (0444) stays unwritten for root too.
+  if ((st.mode & 0o222) === 0) throw new Error(`permission denied: the file is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
@@ -54,22 +56,37 @@ function syncDir(dir: string): void {
 const LOCK_ATTEMPTS = 5;
 const LOCK_RETRY_MS = 100;
 
-/** Takes client-go's lock on `file`; returns the release function, or throws if the lock stays taken. */
-export async function lockFile(file: string): Promise<() => void> {
-  const lock = `${file}.lock`;
+/**
+ * Takes client-go's lock on every file, in the order given; returns one release for all of them, or
+ * throws (having released what it took) if a lock stays taken. One 'exit' hook per call, not per file:
+ * twelve kubeconfig files in KUBECONFIG used to trip Node's MaxListenersExceededWarning.
+ */
+export async function lockFiles(files: string[]): Promise<() => void> {
+  const held: string[] = [];
+  const release = () => {
+    process.removeListener('exit', release);
+    for (const lock of held.splice(0)) {
+      try { unlinkSync(lock); } catch { /* already gone */ }
+    }
+  };
+  process.on('exit', release);
+  try {
+    for (const file of files) held.push(await takeLock(`${file}.lock`));
+  } catch (err) {
+    release();
+    throw Object.assign(err as Error, { path: files[held.length] });
+  }
+  return release;
+}
+
+async function takeLock(lock: string): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       closeSync(openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
-      break;
+      return lock;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= LOCK_ATTEMPTS) throw err;
       await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
     }
   }
-  const release = () => {
-    process.removeListener('exit', release);
-    try { unlinkSync(lock); } catch { /* already gone */ }
-  };
-  process.on('exit', release);
-  return release;
 }
