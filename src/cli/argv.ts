@@ -29,9 +29,18 @@ export function quickParse(args: string[]): QuickArgs | undefined {
     else return undefined; // yargs would reject "--flag -x"; let it say so
 
     if (spec.name === 'v') {
-      if (!/^\d+$/.test(String(value))) return undefined;
-      verbosity = Number(value);
+      const level = klogLevel(String(value));
+      if (typeof level !== 'number') return undefined;
+      verbosity = level;
     } else if (spec.name !== 'logtostderr') flags.push([spec.name, value]);
   }
   return { flags, verbosity };
+}
+
+/** klog's -v is a Level: strconv.ParseInt(text, 10, 32); a negative level logs nothing, like 0. Else ParseInt's complaint. */
+export function klogLevel(text: string): number | 'invalid syntax' | 'value out of range' {
+  if (!/^[+-]?\d+$/.test(text)) return 'invalid syntax';
+  const n = Number(text);
+  if (n > 2 ** 31 - 1 || n < -(2 ** 31)) return 'value out of range';
+  return Math.max(n, 0);
 }

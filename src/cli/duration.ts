@@ -12,8 +12,12 @@ export function parseDuration(text: string): number | undefined {
   for (const part of text.replace(/^[-+]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
     total += Number(part[1]) * UNITS[part[2]];
   }
+  // Go's Duration is an int64 of nanoseconds: beyond ~2562047h ParseDuration says "invalid duration".
+  if (total > MAX_GO_DURATION_MS) return undefined;
   return m[1] === '-' ? -total : total;
 }
+
+const MAX_GO_DURATION_MS = 9_223_372_036_854;
 
 export function formatDuration(ms: number): string {
   const h = Math.floor(ms / 3_600_000);

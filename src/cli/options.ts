@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 import { ENV, type Env } from './env';
 import { LOGIN_METHODS, type LoginMethod } from './flags';
 
@@ -107,7 +107,7 @@ export function resolveTokenOptions(flags: SetFlags, env: Env): Resolved {
     else if (name === 'timeout') {
       const ms = parseDuration(String(value));
       if (ms === undefined) throw new UsageError(`invalid argument "${value}" for "--timeout" flag: time: invalid duration "${value}"; use a duration such as 30s or 2m`);
-      o.timeoutMs = ms;
+      o.timeoutMs = wholeMs(ms);
       o.timeoutSet = true;
     } else if (name in STRING_FIELDS) bag[STRING_FIELDS[name]] = String(value);
     else if (name in BOOLEAN_FIELDS) bag[BOOLEAN_FIELDS[name]] = value === true || value === 'true';
@@ -164,9 +164,17 @@ function applyEnv(o: TokenOptions, env: Env): void {
   const timeout = env[ENV.cliTimeout];
   const ms = timeout === undefined ? undefined : parseDuration(timeout);
   if (ms !== undefined) {
-    o.timeoutMs = ms;
+    o.timeoutMs = wholeMs(ms);
     o.timeoutSet = true;
   }
+}
+
+/** Node's timers take whole milliseconds up to 2^31-1 (24.8 days); Go durations go to the nanosecond. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A sub-millisecond rest rounds up, so 1ns is a (very short) timeout rather than none. */
+function wholeMs(ms: number): number {
+  return ms > 0 ? Math.ceil(ms) : ms;
 }
 
 /** Azure/kubelogin's Validate(), with a remedy appended to each message. */
@@ -182,6 +190,9 @@ export function validateTokenOptions(o: TokenOptions): void {
     throw new UsageError('pop-enabled flag is required to use the PoP token feature. Please provide both pop-enabled and pop-claims flags');
   }
   if (o.timeoutMs <= 0) throw new UsageError('timeout must be greater than 0: pass --timeout with a positive duration such as 60s');
+  if (o.timeoutMs > MAX_TIMEOUT_MS) {
+    throw new UsageError(`timeout ${formatDuration(o.timeoutMs)} is out of range: --timeout (or AZURE_CLI_TIMEOUT) must be greater than 0 and at most ${formatDuration(MAX_TIMEOUT_MS)}`);
+  }
 }
 
 function validateAuthorityHost(host: string): void {

@@ -2,6 +2,7 @@
 // hit parser produces, so both feed resolveTokenOptions identically.
 import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from '../errors';
+import { klogLevel } from './argv';
 import { CONVERT_FLAGS, GLOBAL_FLAGS, REPORT_FLAGS, TOKEN_FLAGS, type FlagSpec } from './flags';
 import type { SetFlags } from './options';
 
@@ -132,7 +133,11 @@ function pflagWording(msg: string, argv: string[]): string {
   return msg;
 }
 
+/** -v's level, or pflag's error line for a value klog rejects. */
 function verbosityOf(v: unknown): number {
-  const n = Number(v ?? 0);
-  return Number.isFinite(n) && n >= 0 ? n : 0;
+  if (v === undefined) return 0;
+  const text = String(v);
+  const level = klogLevel(text);
+  if (typeof level === 'number') return level;
+  throw new UsageError(`invalid argument "${text}" for "-v, --v" flag: strconv.ParseInt: parsing "${text}": ${level}; use a number such as -v 5`);
 }

@@ -17,7 +17,7 @@ export async function tryCacheHit(args: string[], env: Env, now: () => number, s
     const { options } = resolveTokenOptions(parsed.flags, env);
     validateTokenOptions(options);
     if (!options.serverId || popApplies(options)) return undefined;
-    const { apiVersion } = readExecInfo(env.KUBERNETES_EXEC_INFO);
+    const { apiVersion, note } = readExecInfo(env.KUBERNETES_EXEC_INFO);
     const key = cacheKey(identityFor(options, env));
     // --force-refresh: only a token fetched after this run began will do (one a parallel forced run got).
     const since = options.forceRefresh ? processStartedAt() : undefined;
@@ -27,6 +27,7 @@ export async function tryCacheHit(args: string[], env: Env, now: () => number, s
       cached = await lockBeforeLogin(cacheDir, key, { env, timeoutMs, loginMethod, verbosity: parsed.verbosity, stderr, now, since });
     }
     if (!cached) return undefined;
+    if (note && parsed.verbosity >= 1) stderr(`${note}\n`);
     if (parsed.verbosity >= 5) stderr(`get-token: login=${options.loginMethod} served from cache${since ? ' (fetched by a parallel forced run)' : ''} (key ${key}, expires ${new Date(cached.expiresOn).toISOString()})\n`);
     return formatExecCredential(apiVersion, cached.token, cached.expiresOn);
   } catch {

@@ -30,6 +30,7 @@ export interface ServedToken extends CachedToken {
 export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<string> {
   requireServerId(o);
   const execInfo = readExecInfo(deps.env.KUBERNETES_EXEC_INFO);
+  if (execInfo.note) deps.log.v(1, execInfo.note);
   const t = await acquireToken(o, deps, execInfo.interactive ?? deps.stdinIsTTY);
   return formatExecCredential(execInfo.apiVersion, t.token, t.expiresOn);
 }

@@ -8,23 +8,53 @@ export interface ExecInfo {
   apiVersion: string;
   /** spec.interactive: whether kubectl lets the plugin talk to the user (stdin is the terminal). */
   interactive: boolean | undefined;
+  /** Said at -v 1: the input was odd but accepted (JSON null). */
+  note?: string;
 }
 
-/** Reads KUBERNETES_EXEC_INFO; throws a UsageError for what kubelogin also rejects. */
+const REMEDY = 'KUBERNETES_EXEC_INFO must be the ExecCredential JSON kubectl sets (unset it when running kubelogin by hand)';
+
+/**
+ * Reads KUBERNETES_EXEC_INFO as client-go's JSON decoding would: `null` is no information (v1beta1,
+ * noted at -v 1), any other non-object or a field of the wrong type is a one-line error.
+ */
 export function readExecInfo(raw: string | undefined): ExecInfo {
   if (!raw) return { apiVersion: V1BETA1, interactive: undefined };
-  let parsed: { apiVersion?: unknown; spec?: { interactive?: unknown } };
+  let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (err) {
-    throw new UsageError(`cannot unmarshal "${raw}" to ExecCredential: ${(err as Error).message}; KUBERNETES_EXEC_INFO must be the JSON kubectl sets`);
+    throw new UsageError(`cannot unmarshal "${shorten(raw)}" to ExecCredential: ${(err as Error).message}; ${REMEDY}`);
   }
-  const apiVersion = typeof parsed?.apiVersion === 'string' && parsed.apiVersion ? parsed.apiVersion : V1BETA1;
+  if (parsed === null) return { apiVersion: V1BETA1, interactive: undefined, note: `KUBERNETES_EXEC_INFO is JSON null; answering with ${V1BETA1}` };
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw wrongType(raw, 'the value', jsonType(parsed), 'an object');
+  const { apiVersion: version, spec } = parsed as { apiVersion?: unknown; spec?: unknown };
+  if (version !== undefined && version !== null && typeof version !== 'string') throw wrongType(raw, 'apiVersion', jsonType(version), 'a string');
+  if (spec !== undefined && spec !== null && (typeof spec !== 'object' || Array.isArray(spec))) throw wrongType(raw, 'spec', jsonType(spec), 'an object');
+  const interactive = (spec as { interactive?: unknown } | null | undefined)?.interactive;
+  if (interactive !== undefined && interactive !== null && typeof interactive !== 'boolean') throw wrongType(raw, 'spec.interactive', jsonType(interactive), 'true or false');
+  const apiVersion = version || V1BETA1;
   if (apiVersion !== V1BETA1 && apiVersion !== V1) {
-    throw new UsageError(`api version: ${apiVersion} is not supported; use ${V1} or ${V1BETA1} in the kubeconfig exec apiVersion`);
+    throw new UsageError(`api version: ${shorten(apiVersion)} is not supported; use ${V1} or ${V1BETA1} in the kubeconfig exec apiVersion`);
   }
-  const interactive = parsed?.spec?.interactive;
   return { apiVersion, interactive: typeof interactive === 'boolean' ? interactive : undefined };
+}
+
+function wrongType(raw: string, field: string, got: string, want: string): UsageError {
+  return new UsageError(`cannot unmarshal "${shorten(raw)}" to ExecCredential: ${field} is ${got}, not ${want}; ${REMEDY}`);
+}
+
+function jsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'boolean') return 'a boolean';
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+/** The value as quoted in an error line: it comes from the environment, so keep it short. */
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 /** One line of JSON, key order kind, apiVersion, spec, status, as Azure/kubelogin prints it. */
