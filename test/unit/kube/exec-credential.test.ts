@@ -28,3 +28,22 @@ test('output: one JSON line, upstream key order, RFC 3339 seconds in UTC', () =>
   const out = formatExecCredential(V1, 'tok', Date.UTC(2025, 1, 19, 5, 11, 17, 999));
   assert.equal(out, '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false},"status":{"expirationTimestamp":"2025-02-19T05:11:17Z","token":"tok"}}\n');
 });
+
+test('KUBERNETES_EXEC_INFO that is not an ExecCredential object: null is noted, the rest rejected', () => {
+  const nul = readExecInfo('null');
+  assert.equal(nul.apiVersion, V1BETA1);
+  assert.match(nul.note ?? '', /JSON null/);
+  assert.equal(readExecInfo(`{"apiVersion":"${V1}"}`).note, undefined);
+  const table: Array<[string, RegExp]> = [
+    ['[]', /the value is an array, not an object/],
+    ['[{"apiVersion":"x"}]', /the value is an array/],
+    ['0', /the value is a number/],
+    ['"client.authentication.k8s.io/v1"', /the value is a string/],
+    ['false', /the value is a boolean/],
+    ['{"apiVersion":{}}', /apiVersion is an object, not a string/],
+    ['{"spec":"x"}', /spec is a string, not an object/],
+    ['{"spec":{"interactive":1}}', /spec\.interactive is a number, not true or false/],
+  ];
+  for (const [raw, want] of table) assert.throws(() => readExecInfo(raw), want, raw);
+  assert.throws(() => readExecInfo(`"${'x'.repeat(500)}"`), (err: Error) => err.message.length < 400);
+});
