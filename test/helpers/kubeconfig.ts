@@ -78,3 +78,19 @@ export function writeKubeconfigContexts(file: string, server: string, caPem: str
   fs.writeFileSync(file, yaml.dump(doc, { lineWidth: -1 }), { mode: 0o600 });
   return file;
 }
+
+/** kubeconfig text with one user in `az aks get-credentials`' legacy form (auth-provider azure), as convert-kubeconfig meets it. */
+export function azureProviderKubeconfig(user: string, ids: { serverId: string; clientId: string; tenantId: string }): string {
+  return `apiVersion: v1
+kind: Config
+users:
+- name: ${user}
+  user:
+    auth-provider:
+      name: azure
+      config:
+        apiserver-id: ${ids.serverId}
+        client-id: ${ids.clientId}
+        tenant-id: ${ids.tenantId}
+`;
+}

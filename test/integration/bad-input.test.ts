@@ -10,6 +10,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { execCredentialOf, oneErrorLine } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
 import { runKubelogin, type EnvPatch } from '../helpers/run';
+import { azureProviderKubeconfig } from '../helpers/kubeconfig';
 import { makeTempDir } from '../helpers/tmp';
 
 const S = '6dae42f8-4368-4678-94ff-3960e28e3630';
@@ -112,18 +113,7 @@ describe('bad input to get-token', () => {
   });
 });
 
-const AZURE_USER = (name: string) => `apiVersion: v1
-kind: Config
-users:
-- name: ${name}
-  user:
-    auth-provider:
-      name: azure
-      config:
-        apiserver-id: ${S}
-        client-id: 80faf920-1908-4b52-b5ef-a8e7bedfc67a
-        tenant-id: ${TENANT}
-`;
+const AZURE_USER = (name: string) => azureProviderKubeconfig(name, { serverId: S, clientId: '80faf920-1908-4b52-b5ef-a8e7bedfc67a', tenantId: TENANT });
 
 describe('bad input to convert-kubeconfig', () => {
   const convert = (env: EnvPatch, ...args: string[]) => runKubelogin(['convert-kubeconfig', '--login', 'azurecli', ...args], { env, timeoutMs: 20_000 });

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { oneErrorLine } from '../helpers/assert';
 import { FakeCli } from '../helpers/fake-az';
 import { runKubelogin, type EnvPatch } from '../helpers/run';
+import { azureProviderKubeconfig } from '../helpers/kubeconfig';
 import { makeTempDir } from '../helpers/tmp';
 
 const S = '6dae42f8-4368-4678-94ff-3960e28e3630';
@@ -115,18 +116,7 @@ const BILLION_LAUGHS = [
   '',
 ].join('\n');
 
-const AZURE_USER = (name: string) => `apiVersion: v1
-kind: Config
-users:
-- name: ${name}
-  user:
-    auth-provider:
-      name: azure
-      config:
-        apiserver-id: ${S}
-        client-id: ${C}
-        tenant-id: ${T}
-`;
+const AZURE_USER = (name: string) => azureProviderKubeconfig(name, { serverId: S, clientId: C, tenantId: T });
 
 describe('bounded reads: kubeconfig', () => {
   const convert = (...args: string[]) => ['convert-kubeconfig', '--login', 'azurecli', ...args];
