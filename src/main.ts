@@ -2,6 +2,7 @@
 // CommonJS bundle; everything else is required from dist/heavy.cjs only on a miss.
 import { tryCacheHit } from './commands/get-token-hit';
 import { isKubeloginError, oneLine, errorMessage } from './errors';
+import { sanitize } from './platform/log';
 
 const stderr = (text: string) => process.stderr.write(text);
 let heavyLoaded = false;
@@ -21,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
     return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY });
   } catch (err) {
     const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
-    stderr(`Error: ${oneLine(text)}\n`);
+    // Cleaned here too: a message may quote an upstream (az's stderr, an Entra error) with escape sequences.
+    stderr(`Error: ${oneLine(sanitize(text))}\n`);
     return isKubeloginError(err) ? err.exitCode : 1;
   }
 }

@@ -26,6 +26,10 @@ export const ENV = {
   pipelinesTenantId: 'AZURESUBSCRIPTION_TENANT_ID',
   pipelinesServiceConnectionId: 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID',
   systemAccessToken: 'SYSTEM_ACCESSTOKEN',
+  /** App Service / Container Apps managed identity (read by MSAL). */
+  identityHeader: 'IDENTITY_HEADER',
+  /** Older App Service / Service Fabric managed identity (read by MSAL). */
+  msiSecret: 'MSI_SECRET',
   systemOidcRequestUri: 'SYSTEM_OIDCREQUESTURI',
   actionsIdTokenRequestToken: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   actionsIdTokenRequestUrl: 'ACTIONS_ID_TOKEN_REQUEST_URL',
@@ -42,3 +46,19 @@ export const ENV = {
 } as const;
 
 export type Env = Record<string, string | undefined>;
+
+/**
+ * Variables whose value is a credential, whichever mode or override applies: a run registers them all
+ * with the redactor, so an upstream that echoes one (App Service's IDENTITY_HEADER) never has it printed.
+ */
+export const SECRET_ENV = [
+  ENV.aadClientSecret, ENV.azureClientSecret, ENV.armClientSecret,
+  ENV.aadClientCertificatePassword, ENV.azureClientCertificatePassword, ENV.armClientCertificatePassword,
+  ENV.aadPassword, ENV.azurePassword,
+  ENV.systemAccessToken, ENV.actionsIdTokenRequestToken, ENV.identityHeader, ENV.msiSecret,
+] as const;
+
+/** The option values and variables of a run that are credentials. */
+export function runSecrets(o: { clientSecret: string; password: string; clientCertificatePassword: string }, env: Env): Array<string | undefined> {
+  return [o.clientSecret, o.password, o.clientCertificatePassword, ...SECRET_ENV.map((name) => env[name])];
+}

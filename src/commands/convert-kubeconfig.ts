@@ -2,7 +2,7 @@
 // Each user goes back to the file that defines it; files without a change are not touched, so a
 // second run is a no-op; --dry-run prints the files that would change instead of writing them.
 import { homedir } from 'node:os';
-import type { Env } from '../cli/env';
+import { runSecrets, type Env } from '../cli/env';
 import { BOOLEAN_FIELDS, STRING_FIELDS, type TokenOptions } from '../cli/options';
 import { ConfigError } from '../errors';
 import { convertKubeconfigs, type ConvertRequest } from '../kube/convert';
@@ -45,7 +45,7 @@ export function convertRequest(input: Omit<ConvertInput, 'dryRun'>): ConvertRequ
 
 export async function convertKubeconfig(input: ConvertInput, deps: Deps): Promise<void> {
   const { options, dryRun } = input;
-  for (const secret of [options.clientSecret, options.password, options.clientCertificatePassword]) deps.log.secret(secret);
+  for (const secret of runSecrets(options, deps.env)) deps.log.secret(secret);
   const request = convertRequest(input);
   const source = { explicit: input.kubeconfig, kubeconfigEnv: deps.env.KUBECONFIG, home: deps.env.HOME || homedir() };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

@@ -1,7 +1,7 @@
 // get-token: exec info → cache key → fresh? → lock → fresh? → log in (silent refresh first) → save → print.
 // acquireToken is the use case without the printing; whoami serves its token through it too.
 import { scopeFor, authorityHostFor, popApplies, type TokenOptions } from '../cli/options';
-import type { Env } from '../cli/env';
+import { runSecrets, type Env } from '../cli/env';
 import { cacheKey, identityFor } from '../cache/key';
 import { mayPrompt } from '../cache/lock';
 import { openTokenStore } from '../cache/store';
@@ -39,7 +39,7 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
 export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, canPrompt: boolean): Promise<ServedToken> {
   const { env, log, now } = deps;
   requireServerId(o);
-  for (const s of [o.clientSecret, o.password, o.clientCertificatePassword]) log.secret(s);
+  for (const s of runSecrets(o, env)) log.secret(s);
   const key = cacheKey(identityFor(o, env));
   // --force-refresh: parallel forced runs still make one request: the lock holder asks, and the others
   // take the token it writes, since it was fetched after they began.

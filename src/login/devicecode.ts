@@ -7,7 +7,7 @@ import { AuthError, TimeoutError, errorMessage } from '../errors';
 import { aadstsCodes, remedyFor } from './aadsts';
 import { authorityFor } from './http';
 import { run, toAccessToken, type PublicClientApplication } from './msal';
-import { proxiedFetch } from '../platform/net';
+import { exchange } from './wire';
 import type { AccessToken, LoginContext } from './types';
 import { noPerson, requireOptions, userFlow } from './user-flow';
 
@@ -116,9 +116,7 @@ async function post(ctx: LoginContext, url: string, params: Record<string, strin
   let text: string;
   let status: number;
   try {
-    const res = await proxiedFetch(url, { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' }, signal: ctx.signal }, ctx.env);
-    status = res.status;
-    text = await res.text();
+    ({ status, text } = await exchange(ctx, url, { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' }, signal: ctx.signal }));
   } catch (err) {
     if (ctx.signal.aborted) throw timedOut(ctx);
     const cause = (err as { cause?: unknown }).cause;

@@ -2,7 +2,7 @@
 // fetches): fetch under the --timeout signal, Entra errors turned into one line. Bodies are never logged.
 import { AuthError, ConfigError, TimeoutError, errorMessage } from '../errors';
 import { entraErrorMessage, parseOAuthError } from './aadsts';
-import { proxiedFetch } from '../platform/net';
+import { exchange } from './wire';
 import type { AccessToken, LoginContext } from './types';
 
 /** `<authority host><tenant>`; MSAL trusts it as given (no instance discovery), so sovereign and test hosts work. */
@@ -21,8 +21,8 @@ export async function send(ctx: LoginContext, what: string, url: string, init: R
   if (ctx.signal.aborted) throw timedOut();
   ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).origin}${new URL(url).pathname}`);
   try {
-    const res = await proxiedFetch(url, { ...init, signal: ctx.signal }, ctx.env);
-    const reply = { status: res.status, body: await res.text() };
+    const { status, text } = await exchange(ctx, url, { ...init, signal: ctx.signal });
+    const reply = { status, body: text };
     ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${reply.status}`);
     return reply;
   } catch (err) {

@@ -17,7 +17,7 @@ import {
 } from '@azure/msal-node';
 import { AuthError, ConfigError, KubeloginError, TimeoutError, errorMessage, isKubeloginError } from '../errors';
 import { aadstsCodes, entraErrorMessage } from './aadsts';
-import { proxiedFetch } from '../platform/net';
+import { exchange } from './wire';
 import { authorityFor } from './http';
 import type { AccessToken, LoginContext } from './types';
 
@@ -70,12 +70,11 @@ export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkMo
   async function request<T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions, timeoutMs?: number): Promise<NetworkResponse<T>> {
     const signal = timeoutMs ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) : ctx.signal;
     const init = { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal };
-    const res = viaProxy ? await proxiedFetch(url, init, ctx.env) : await fetch(url, init);
+    const res = await exchange(ctx, url, init, viaProxy ? 'proxy' : 'direct');
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => (headers[key] = value));
-    const text = await res.text();
     try {
-      return { headers, body: JSON.parse(text) as T, status: res.status };
+      return { headers, body: JSON.parse(res.text) as T, status: res.status };
     } catch {
       throw new ConfigError(`${new URL(url).host} answered HTTP ${res.status} with something that is not JSON; check --authority-host / --environment`);
     }
