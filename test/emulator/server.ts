@@ -117,7 +117,10 @@ async function dispatch(core: Core, route: Route | undefined, ctx: Ctx, method: 
   if (!route) return json(404, { error: 'not_found', error_description: `No route for ${method} ${ctx.url.pathname}` });
   if (!route.methods.includes(method)) return json(405, { error: 'invalid_request', error_description: `${method} is not supported here` });
   const fault = core.state.takeFault(route.endpoint);
-  if (fault) return json(fault.status, fault.body ?? defaultFaultBody(core, fault.status, ctx));
+  if (fault) {
+    const body = typeof fault.body === 'function' ? fault.body({ form: ctx.form, query: ctx.url.searchParams, headers: ctx.headers }) : fault.body;
+    return json(fault.status, body ?? defaultFaultBody(core, fault.status, ctx));
+  }
   try {
     return await route.handler(ctx);
   } catch (e) {

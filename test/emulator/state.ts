@@ -4,6 +4,7 @@ import type {
   AppRegistration,
   DeviceCodeSettings,
   EndpointName,
+  FaultBody,
   ManagedIdentityRegistration,
   RequestRecord,
   UserRegistration,
@@ -66,7 +67,7 @@ export interface AuthCodeEntry {
 export interface Fault {
   remaining: number;
   status: number;
-  body?: object;
+  body?: FaultBody;
 }
 
 export interface PipelinesConnection {

@@ -139,7 +139,8 @@ export interface Emulator {
   approveDeviceCode(userCode: string, username: string): void;
   lastDeviceCode(): { userCode: string; deviceCode: string; clientId: string; scope: string } | undefined;
   interactiveUser?: string;
-  failNext(endpoint: EndpointName, count: number, status: number, body?: object): void;
+  /** `body` may be built from the failed request (its form fields, query and headers), to echo what was sent. */
+  failNext(endpoint: EndpointName, count: number, status: number, body?: FaultBody): void;
   revokeRefreshTokens(filter?: { username?: string; clientId?: string }): void;
   requests: RequestRecord[];
   count(filter?: Partial<Pick<RequestRecord, 'endpoint' | 'grantType' | 'clientId' | 'tenantId' | 'tokenType'>>): number;
@@ -152,3 +153,12 @@ export interface EmulatorOptions {
   /** Where the Azure Arc key file goes. MSAL only reads it from /var/opt/azcmagent/tokens/ (the default when writable). */
   arcTokenDir?: string;
 }
+
+/** What a fault body built from the request sees. */
+export interface FaultRequest {
+  form: URLSearchParams;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export type FaultBody = object | ((request: FaultRequest) => object);
