@@ -78,7 +78,8 @@ export function readBoundedText(path: string, maxBytes: number, opts: ReadBounde
 
 function readAll(fd: number, path: string, maxBytes: number, size: number): Buffer {
   // One spare byte tells "exactly maxBytes" from "more than maxBytes".
-  let buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(size + 1, 64 * KIB)));
+  // Sized for what fstat says (plus the spare byte); a size-0 file (/proc) starts at 64 KiB and grows.
+  let buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, size > 0 ? size + 1 : 64 * KIB));
   let off = 0;
   for (;;) {
     if (off === buf.length) {
