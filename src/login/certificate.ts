@@ -38,7 +38,7 @@ export function readClientCertificate(file: string, password: string): ClientCer
   try {
     data = readBounded(file, MAX_CERTIFICATE_BYTES);
   } catch (err) {
-    const why = err instanceof UnreadableFileError ? err.reason : errorMessage(err);
+    const why = err instanceof UnreadableFileError ? err.detail : errorMessage(err);
     throw certError(`failed to read the certificate file (${file}): ${why}`, PATH_HINT, err);
   }
   const parts = file.endsWith('.pfx') ? parsePfx(data, password) : parsePem(data.toString('utf8'), password);

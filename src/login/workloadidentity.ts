@@ -36,7 +36,7 @@ function readTokenFile(ctx: LoginContext, file: string): string {
   try {
     text = readBoundedText(file, MAX_FEDERATED_TOKEN_BYTES);
   } catch (err) {
-    const why = err instanceof UnreadableFileError ? err.reason : errorMessage(err);
+    const why = err instanceof UnreadableFileError ? err.detail : errorMessage(err);
     throw new ConfigError(`${WHAT}: failed to read the federated token file (${file}): ${why}; check --federated-token-file / ${ENV.azureFederatedTokenFile}`, { cause: err });
   }
   const assertion = text.trim();

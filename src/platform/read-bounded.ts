@@ -13,6 +13,11 @@ export class UnreadableFileError extends Error {
   ) {
     super(reason.startsWith('is ') ? `${path} ${reason}` : `${path}: ${reason}`);
   }
+
+  /** The reason with the errno code in front where the system gave one ("ENOENT: no such file"). */
+  get detail(): string {
+    return OUR_CODES.has(this.code) ? this.reason : `${this.code}: ${this.reason}`;
+  }
 }
 
 export interface ReadBoundedOptions {
@@ -21,6 +26,9 @@ export interface ReadBoundedOptions {
   /** Sees the open file's stats before reading; throws to refuse it (owner, mode checks). */
   inspect?: (st: Stats, fd: number) => void;
 }
+
+/** Refusals of our own, not the system's. */
+const OUR_CODES = new Set(['ENOTREG', 'EFBIG', 'EILSEQ']);
 
 const REASONS: Record<string, string> = {
   ENOENT: 'no such file',

@@ -91,7 +91,7 @@ describe('get-token --login workloadidentity', () => {
   it('names an unreadable token file', async () => {
     emu.reset();
     const line = oneErrorLine(await getToken([], { ...podEnv(), AZURE_FEDERATED_TOKEN_FILE: path.join(dir, 'not-mounted') }));
-    assert.match(line, /failed to read the federated token file \(.*not-mounted\): no such file; .*AZURE_FEDERATED_TOKEN_FILE/);
+    assert.match(line, /failed to read the federated token file \(.*not-mounted\): ENOENT.*AZURE_FEDERATED_TOKEN_FILE/);
     assert.equal(emu.count({ endpoint: 'token' }), 0);
   });
 
