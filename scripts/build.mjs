@@ -1,7 +1,9 @@
-// Builds two CommonJS bundles: dist/main.cjs is the small cache-hit path; dist/heavy.cjs holds
-// MSAL, jose, yargs and js-yaml and is required only on a miss (see docs/cache.md).
-import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// Builds two CommonJS bundles: dist/main.cjs is the small cache-hit path; dist/heavy.cjs (minified)
+// holds MSAL, jose, yargs and js-yaml and is required only on a miss (see docs/cache.md). Then a
+// training hit writes dist/main.cjs.cache, the V8 code cache bin/kubelogin compiles the hit with.
+import { execFileSync, execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -14,8 +16,24 @@ const define = {
   __KUBELOGIN_COMMIT__: JSON.stringify(commit),
   __KUBELOGIN_BUILD_TIME__: JSON.stringify(new Date().toISOString()),
 };
+// bin/kubelogin uses dist/main.cjs.cache only with the bundle it was made for.
+const buildId = randomBytes(16).toString('hex');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none', define };
+rmSync('dist/main.cjs.cache', { force: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs'] }),
-  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring', 'undici'] }),
+  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs'], footer: { js: `//# kubelogin-build ${buildId}` } }),
+  // keepNames: error classes and MSAL's errors are told apart by their name.
+  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring', 'undici'], minify: true, keepNames: true }),
 ]);
+
+// The training run is bundled like the product (plain node, no loader), into a temporary file.
+const trainer = '.tmp/code-cache.cjs';
+await build({ ...common, entryPoints: ['scripts/code-cache.ts'], outfile: trainer });
+try {
+  execFileSync(process.execPath, [trainer, 'dist/main.cjs', buildId], { stdio: ['ignore', 'ignore', 'inherit'], env: {} });
+} catch (err) {
+  // Hits still work without it, only slower: say so and go on.
+  console.warn(`build: no code cache for dist/main.cjs (${err.message.split('\n')[0]})`);
+} finally {
+  rmSync(trainer, { force: true });
+}

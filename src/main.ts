@@ -3,18 +3,20 @@
 import { tryCacheHit } from './commands/get-token-hit';
 import { isKubeloginError, oneLine, errorMessage } from './errors';
 import { sanitize } from './platform/log';
+import { writeStdout } from './platform/stdout';
 
 const stderr = (text: string) => process.stderr.write(text);
 let heavyLoaded = false;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'get-token') {
-    const hit = await tryCacheHit(argv.slice(1), process.env, Date.now, stderr);
+    const hit = await tryCacheHit(argv.slice(1), process.env, Date.now, stderr, exitOnSignals);
     if (hit) {
-      process.stdout.write(hit);
+      writeStdout(hit);
       return 0;
     }
   }
+  exitOnSignals();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const heavy = require('./heavy.cjs') as typeof import('./heavy');
   heavyLoaded = true;
@@ -28,11 +30,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    // Azure/kubelogin exits 1 on Ctrl-C too; 'exit' handlers (lock, temp files) still run.
-    process.exit(1);
-  });
+let signalsHandled = false;
+/** Installed only once a run may hold a lock or temp files: a handler loads signal_wrap, which a hit does not need. */
+function exitOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      // Azure/kubelogin exits 1 on Ctrl-C too; 'exit' handlers (lock, temp files) still run.
+      process.exit(1);
+    });
+  }
 }
 
 main(process.argv.slice(2)).then((code) => {

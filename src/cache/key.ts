@@ -1,11 +1,11 @@
 // Which identity a get-token run asks for, and the cache key derived from it. Two clusters, tenants,
 // accounts or modes never share an entry. Used by the hit path, so only node built-ins here.
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ENV, type Env } from '../cli/env';
 import { authorityHostFor, scopeFor, type TokenOptions } from '../cli/options';
 import { ConfigError } from '../errors';
+import { homeDir } from '../platform/home';
 import { MIB, readBoundedText, UnreadableFileError } from '../platform/read-bounded';
 import { sha256Hex } from './sha256';
 
@@ -54,7 +54,7 @@ export function cacheKey(id: Identity): string {
 
 /** The signed-in account and default subscription of the Azure CLI, so `az logout`/`az account set` change the key. */
 export function azActiveAccount(env: Env): string {
-  const dir = env[ENV.azureConfigDir] || join(env.HOME || homedir(), '.azure');
+  const dir = env[ENV.azureConfigDir] || join(homeDir(env), '.azure');
   let text: string;
   try {
     text = readBoundedText(join(dir, 'azureProfile.json'), MAX_AZ_PROFILE_BYTES).replace(/^\uFEFF/, '');
@@ -80,7 +80,7 @@ export function azActiveAccount(env: Env): string {
  * config.json, so a new mtime/size means a new key and a fresh `azd auth token` call.
  */
 export function azdSignIn(env: Env): string {
-  const dir = env[ENV.azdConfigDir] || join(env.HOME || homedir(), '.azd');
+  const dir = env[ENV.azdConfigDir] || join(homeDir(env), '.azd');
   try {
     const st = statSync(join(dir, 'config.json'));
     return `${st.mtimeMs}:${st.size}`;

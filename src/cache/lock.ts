@@ -5,7 +5,6 @@
 // moving. Waiters watch the token file and fail open after a timeout: an extra token request beats a
 // failed kubectl. Protocol and measurements: docs/cache.md.
 import { linkSync, renameSync, unlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ENV, type Env } from '../cli/env';
 import { TimeoutError } from '../errors';
@@ -14,6 +13,10 @@ import type { Logger } from '../platform/log';
 import { HEARTBEAT_MS, isAlive, lockFilePath, parseLockInfo, readLockText, STALE_MS, type LockInfo } from './lock-file';
 
 export { lockFilePath } from './lock-file';
+
+/** node:os loads only when a lock is taken (never on a cache hit). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hostname = (): string => (require('node:os') as typeof import('node:os')).hostname();
 
 export interface Lock {
   release(): void;

@@ -1,12 +1,12 @@
 // Flags + environment → TokenOptions, with Azure/kubelogin's precedence (UpdateFromEnv): any env var
 // that is *present* (even empty) overwrites the flag, unless --disable-environment-override.
 // Pure and dependency-free: the cache-hit path and the full CLI both call it.
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors';
 import { formatDuration, parseDuration } from './duration';
 import { ENV, type Env } from './env';
 import { LOGIN_METHODS, type LoginMethod } from './flags';
+import { homeDir } from '../platform/home';
 
 export interface TokenOptions {
   loginMethod: LoginMethod;
@@ -47,7 +47,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_ENVIRONMENT = 'AzurePublicCloud';
 
 export function defaultCacheDir(env: Env): string {
-  return env[ENV.kubeCacheDir] || join(env.HOME || homedir(), '.kube', 'cache', 'kubelogin');
+  return env[ENV.kubeCacheDir] || join(homeDir(env), '.kube', 'cache', 'kubelogin');
 }
 
 /** Each string flag's option field. */

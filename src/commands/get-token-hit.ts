@@ -10,7 +10,8 @@ import { cacheKey, identityFor } from '../cache/key';
 import { processStartedAt, readTokenFileAt, servable, tokenFilePath } from '../cache/token-file';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
 
-export async function tryCacheHit(args: string[], env: Env, now: () => number, stderr: (line: string) => void): Promise<string | undefined> {
+/** `beforeLock` runs when the hit misses, before the lock is taken (main.ts installs its signal handlers then). */
+export async function tryCacheHit(args: string[], env: Env, now: () => number, stderr: (line: string) => void, beforeLock = () => {}): Promise<string | undefined> {
   const parsed = quickParse(args);
   if (!parsed) return undefined;
   try {
@@ -24,6 +25,7 @@ export async function tryCacheHit(args: string[], env: Env, now: () => number, s
     let cached = servable(readTokenFileAt(tokenFilePath(options.cacheDir, key)), now(), since);
     if (!cached) {
       const { cacheDir, timeoutMs, loginMethod } = options;
+      beforeLock();
       cached = await lockBeforeLogin(cacheDir, key, { env, timeoutMs, loginMethod, verbosity: parsed.verbosity, stderr, now, since });
     }
     if (!cached) return undefined;

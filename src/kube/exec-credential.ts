@@ -59,7 +59,7 @@ function shorten(text: string): string {
 
 /** One line of JSON, key order kind, apiVersion, spec, status, as Azure/kubelogin prints it. */
 export function formatExecCredential(apiVersion: string, token: string, expiresOnMs: number): string {
-  const expirationTimestamp = new Date(Math.floor(expiresOnMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const expirationTimestamp = rfc3339Seconds(expiresOnMs);
   return (
     JSON.stringify({
       kind: 'ExecCredential',
@@ -68,4 +68,17 @@ export function formatExecCredential(apiVersion: string, token: string, expiresO
       status: { expirationTimestamp, token },
     }) + '\n'
   );
+}
+
+/**
+ * `2026-12-07T04:12:11Z` (what toISOString gives, without the fraction). Built from the UTC fields:
+ * a first toISOString() costs ~0.17 ms, a twentieth of a cache hit. Years outside 0–9999 (or an
+ * invalid time) take toISOString's own form or RangeError.
+ */
+function rfc3339Seconds(ms: number): string {
+  const d = new Date(Math.floor(ms / 1000) * 1000);
+  const year = d.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return d.toISOString().replace('.000Z', 'Z');
+  const two = (n: number) => (n < 10 ? '0' : '') + n;
+  return `${String(year).padStart(4, '0')}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}Z`;
 }

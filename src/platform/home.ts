@@ -1,0 +1,8 @@
+// The home folder without loading node:os on the cache-hit path: $HOME when set, as os.homedir()
+// itself answers (libuv reads $HOME first), else the passwd entry through node:os.
+import type { Env } from '../cli/env';
+
+export function homeDir(env: Env): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return env.HOME || (require('node:os') as typeof import('node:os')).homedir();
+}

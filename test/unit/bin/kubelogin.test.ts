@@ -1,0 +1,69 @@
+// bin/kubelogin: starts dist/main.cjs with the build's V8 code cache, ignores a cache that does not
+// belong to the bundle, and says "not built" when dist/ is missing.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import vm from 'node:vm';
+import { kubeloginBin, repoRoot } from '../../helpers/paths';
+import { makeTempDir } from '../../helpers/tmp';
+
+const dist = path.join(repoRoot, 'dist');
+
+/** A copy of the package layout (bin/ + dist/main.cjs [+ cache]) in a temporary folder. */
+function install(cache?: (real: Buffer) => Buffer): string {
+  const root = makeTempDir();
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.copyFileSync(kubeloginBin, path.join(root, 'bin', 'kubelogin'));
+  fs.chmodSync(path.join(root, 'bin', 'kubelogin'), 0o755);
+  if (cache) {
+    fs.mkdirSync(path.join(root, 'dist'));
+    fs.copyFileSync(path.join(dist, 'main.cjs'), path.join(root, 'dist', 'main.cjs'));
+    fs.writeFileSync(path.join(root, 'dist', 'main.cjs.cache'), cache(fs.readFileSync(path.join(dist, 'main.cjs.cache'))));
+  }
+  return path.join(root, 'bin', 'kubelogin');
+}
+
+const version = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: makeTempDir() } });
+
+describe('bin/kubelogin', () => {
+  it('the build wrote a code cache that V8 accepts for dist/main.cjs', () => {
+    const cache = fs.readFileSync(path.join(dist, 'main.cjs.cache'));
+    const source = fs.readFileSync(path.join(dist, 'main.cjs'), 'utf8');
+    assert.ok(source.endsWith(`\n//# kubelogin-build ${cache.subarray(0, 32).toString('latin1')}\n`), 'the cache names this build');
+    const script = new vm.Script((module.constructor as unknown as { wrap(s: string): string }).wrap(source), { filename: 'main.cjs', cachedData: cache.subarray(32) });
+    assert.equal(script.cachedDataRejected, false);
+  });
+
+  // Only the hit runs from main.cjs; --version needs dist/heavy.cjs, so these copies check the error path
+  // through main.cjs's own code: it must run whatever the cache holds.
+  for (const [name, cache] of [
+    ['garbage after the right build id', (real: Buffer) => Buffer.concat([real.subarray(0, 32), Buffer.alloc(200, 7)])],
+    ['another build id', (real: Buffer) => Buffer.concat([Buffer.from('0'.repeat(32)), real.subarray(32)])],
+    ['an empty file', () => Buffer.alloc(0)],
+  ] as const) {
+    it(`runs the bundle when the cache is ${name}`, () => {
+      const r = version(install(cache));
+      // main.cjs ran (it looked for heavy.cjs next to itself, which this copy lacks).
+      assert.match(r.stderr, /heavy\.cjs/);
+      assert.doesNotMatch(r.stderr, /not built|SyntaxError|cachedData/);
+    });
+  }
+
+  it('says it is not built when dist/ is missing, with nothing on stdout', () => {
+    const bin = install();
+    const r = version(bin);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `Error: kubelogin is not built: run \`npm ci\` (or \`npm run build\`) in ${path.dirname(path.dirname(bin))}\n`);
+  });
+
+  it('runs through a symlink, as npm installs it', () => {
+    const link = path.join(makeTempDir(), 'kubelogin');
+    fs.symlinkSync(kubeloginBin, link);
+    const r = version(link);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\d+\.\d+\.\d+/);
+  });
+});
