@@ -74,6 +74,72 @@ describe('the cache-hit path', () => {
     assert.deepEqual(r.builtins.filter((m) => !baseline.has(m)), ['NativeModule vm']);
   });
 
+  // Another process on the pipe can have made it non-blocking; a full pipe then answers EAGAIN and
+  // the rest goes through process.stdout, which waits. The credential must still arrive whole.
+  it('writes the whole credential to a full non-blocking pipe', async () => {
+    const env = { HOME: makeTempDir() };
+    warmCache(args, env);
+    const dir = makeTempDir();
+    const fifo = path.join(dir, 'stdout');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writer = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    let filled = 0;
+    for (const size of [4096, 1]) {
+      for (;;) {
+        try {
+          filled += fs.writeSync(writer, Buffer.alloc(size, 120));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EAGAIN') break;
+          throw err;
+        }
+      }
+    }
+    // libuv hands a child blocking stdio; as a sibling Node process would, the preload makes fd 1
+    // non-blocking again (process.stdout does) and records what fs.writeSync(1) met.
+    const preload = path.join(dir, 'preload.cjs');
+    const log = path.join(dir, 'writes.log');
+    fs.writeFileSync(preload, `
+      const fs = require('fs');
+      process.stdout;
+      const writeSync = fs.writeSync;
+      fs.writeSync = function (fd, ...rest) {
+        try { return writeSync.call(this, fd, ...rest); }
+        catch (e) { if (fd === 1) fs.appendFileSync(${JSON.stringify(log)}, e.code + '\\n'); throw e; }
+      };`);
+    const child = spawn(process.execPath, ['--require', preload, kubeloginBin, 'get-token', ...args], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', writer, 'pipe'] });
+    fs.closeSync(writer);
+    let err = '';
+    child.stderr!.on('data', (c) => (err += c));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    await new Promise((r) => setTimeout(r, 500)); // the plugin meets the full pipe
+    const chunks: Buffer[] = [];
+    const drain = () => {
+      const buf = Buffer.alloc(65536);
+      for (;;) {
+        try {
+          const n = fs.readSync(reader, buf);
+          if (n === 0) return;
+          chunks.push(Buffer.from(buf.subarray(0, n)));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return;
+          throw e;
+        }
+      }
+    };
+    const timer = setInterval(drain, 5);
+    const status = await exited;
+    clearInterval(timer);
+    drain();
+    fs.closeSync(reader);
+    assert.equal(status, 0, err);
+    const text = Buffer.concat(chunks).toString('utf8');
+    assert.equal(text.length, filled + text.slice(filled).length);
+    assert.equal(JSON.parse(text.slice(filled)).status.token, 'cached-access-token');
+    assert.ok(text.endsWith('}\n'));
+    assert.equal(fs.readFileSync(log, 'utf8'), 'EAGAIN\n', 'the plugin met the full pipe');
+  });
+
   it('the same hook sees dist/heavy.cjs on a miss (the check can fail)', () => {
     const env = { HOME: makeTempDir() };
     const r = run([...args, '--authority-host', 'https://127.0.0.1:9/', '--timeout', '2s'], env);
