@@ -72,7 +72,21 @@ for (const c of commands) {
 fs.rmSync(home, { recursive: true, force: true });
 process.exitCode = missed ? 1 : 0;
 
-/** The PoP hit: warms the PoP cache with one real miss against the emulator, then serves from it. */
+/**
+ * The PoP hit: a cached PoP key + access token for an Arc-style spn identity (plain 0600 entry: no
+ * Secret Service in this environment, as on most CI agents; with one, each PoP hit also reads the
+ * keyring's key over D-Bus), from which every run signs a new PoP token.
+ */
 async function popHitCommand() {
-  return undefined;
+  const { popFilePath, sealPopEntry } = await tsImport('../src/cache/pop-entry.ts', import.meta.url);
+  const { newPopKey } = await tsImport('../src/login/pop-token.ts', import.meta.url);
+  const popArgs = ['get-token', '--login', 'spn', '--server-id', '6256c85f-0aad-4d50-b960-e6e9b21efe35', '--client-id', '5a0c3d2e-aaaa-4bbb-8ccc-000000000001',
+    '--tenant-id', '72f988bf-86f1-41af-91ab-2d7cd011db47', '--pop-enabled', '--pop-claims', 'u=/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c'];
+  const o = resolveTokenOptions(quickParse(popArgs.slice(1)).flags, env).options;
+  const key = cacheKey(identityFor(o, env));
+  const popFile = popFilePath(o.cacheDir, key);
+  fs.mkdirSync(path.dirname(popFile), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(popFile, sealPopEntry({ v: 1, token, expiresOn: Date.now() + 365 * 86400_000, key: await newPopKey() }, key, undefined), { mode: 0o600 });
+  const check = (out) => JSON.parse(Buffer.from(JSON.parse(out).status.token.split('.')[1], 'base64url').toString('utf8')).at === token;
+  return { name: 'pop', file: bin, argv: popArgs, target: 1.3, check };
 }

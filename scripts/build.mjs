@@ -1,6 +1,7 @@
-// Builds two CommonJS bundles: dist/main.cjs is the small cache-hit path; dist/heavy.cjs (minified)
-// holds MSAL, jose, yargs and js-yaml and is required only on a miss (see docs/cache.md). Then a
-// training hit writes dist/main.cjs.cache, the V8 code cache bin/kubelogin compiles the hit with.
+// Builds three CommonJS bundles: dist/main.cjs is the small cache-hit path; dist/pop.cjs the PoP hit
+// (signing with the cached key); dist/heavy.cjs (minified) holds MSAL, yargs and js-yaml and is
+// required only on a miss (see docs/cache.md). Then a training hit writes dist/main.cjs.cache, the V8
+// code cache bin/kubelogin compiles the hit with.
 import { execFileSync, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -21,7 +22,9 @@ const buildId = randomBytes(16).toString('hex');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none', define };
 rmSync('dist/main.cjs.cache', { force: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs'], footer: { js: `//# kubelogin-build ${buildId}` } }),
+  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs', './pop.cjs'], footer: { js: `//# kubelogin-build ${buildId}` } }),
+  // The PoP hit (node:crypto, the keyring module): required by main.cjs for --pop-enabled only.
+  build({ ...common, entryPoints: ['src/commands/get-token-pop-hit.ts'], outfile: 'dist/pop.cjs', external: ['@napi-rs/keyring'] }),
   // keepNames: error classes and MSAL's errors are told apart by their name.
   build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring', 'undici'], minify: true, keepNames: true }),
 ]);

@@ -31,18 +31,12 @@ export interface StoreDeps {
   log: Logger;
   env: Env;
   now: () => number;
-  /**
-   * False for tokens that must not be reused by another run (PoP: bound to a key made for this run):
-   * no token file is read or written and no lock is taken. MSAL's cache (refresh tokens) still is.
-   */
-  persistTokens?: boolean;
   /** --force-refresh: serve only a token written at or after this moment (epoch ms), never an older one. */
   since?: number;
 }
 
 export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): TokenStore {
   const { log, env, now } = deps;
-  const persist = deps.persistTokens ?? true;
   const tokenFile = tokenFilePath(cacheDir, key);
   const report = cacheReport(log);
   let checkedDir = false;
@@ -62,7 +56,6 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
   return {
     tokenFile,
     fresh() {
-      if (!persist) return undefined;
       checkDir();
       const read = readPrivateFile(tokenFile, MAX_TOKEN_FILE_BYTES);
       if (read.kind === 'absent') return undefined;
@@ -72,7 +65,6 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
       return servable({ entry, writtenAt: read.mtimeMs }, now(), deps.since);
     },
     lock(signal, overallTimeoutMs, holderMayPrompt) {
-      if (!persist) return Promise.resolve(NO_LOCK);
       return acquireLock(cacheDir, key, {
         signal,
         log,
@@ -84,7 +76,6 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
       return msalCachePlugin(cacheDir, key, { log, env, report });
     },
     save(entry) {
-      if (!persist) return;
       try {
         writeFileAtomic(tokenFile, JSON.stringify(entry));
       } catch (err) {

@@ -71,7 +71,7 @@ export function isFresh(t: CachedToken | undefined, now: number): t is CachedTok
  * The token a run may serve: fresh and, when `since` is set (--force-refresh), written at or after
  * that moment, i.e. fetched from the authority by a run that was still going when this one began.
  */
-export function servable(read: TokenRead | undefined, now: number, since?: number): CachedToken | undefined {
+export function servable<T extends CachedToken>(read: { entry: T; writtenAt: number } | undefined, now: number, since?: number): T | undefined {
   if (!read || !isFresh(read.entry, now)) return undefined;
   if (since !== undefined && read.writtenAt < since) return undefined;
   return read.entry;

@@ -17,9 +17,18 @@ export async function tryCacheHit(args: string[], env: Env, now: () => number, s
   try {
     const { options } = resolveTokenOptions(parsed.flags, env);
     validateTokenOptions(options);
-    if (!options.serverId || popApplies(options)) return undefined;
+    if (!options.serverId) return undefined;
     const { apiVersion, note } = readExecInfo(env.KUBERNETES_EXEC_INFO);
     const key = cacheKey(identityFor(options, env));
+    if (popApplies(options)) {
+      if (options.forceRefresh) return undefined;
+      // Its own small bundle: node:crypto and the keyring module load only for PoP (see scripts/build.mjs).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { popCacheHit } = require('./pop.cjs') as typeof import('./get-token-pop-hit');
+      const credential = await popCacheHit({ options, key, apiVersion, env, now, verbosity: parsed.verbosity, stderr });
+      if (credential && note && parsed.verbosity >= 1) stderr(`${note}\n`);
+      return credential;
+    }
     // --force-refresh: only a token fetched after this run began will do (one a parallel forced run got).
     const since = options.forceRefresh ? processStartedAt() : undefined;
     let cached = servable(readTokenFileAt(tokenFilePath(options.cacheDir, key)), now(), since);

@@ -1,13 +1,18 @@
 // get-token: exec info → cache key → fresh? → lock → fresh? → log in (silent refresh first) → save → print.
 // acquireToken is the use case without the printing; whoami serves its token through it too.
+// With PoP the cache entry also holds the key the token is bound to; every print signs a new PoP token.
 import { scopeFor, authorityHostFor, popApplies, type TokenOptions } from '../cli/options';
 import { runSecrets, type Env } from '../cli/env';
 import { cacheKey, identityFor } from '../cache/key';
 import { mayPrompt } from '../cache/lock';
+import type { PopEntry } from '../cache/pop-entry';
+import { openPopStore } from '../cache/pop-store';
 import { openTokenStore } from '../cache/store';
 import { processStartedAt, type CachedToken } from '../cache/token-file';
 import { UsageError, TimeoutError } from '../errors';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
+import { parsePopClaims } from '../login/pop';
+import { newPopKey, popKid, signPopToken, type RsaPrivateJwk } from '../login/pop-token';
 import { loginFor } from '../login/select';
 import type { LoginContext, TokenSource } from '../login/types';
 import type { Logger } from '../platform/log';
@@ -24,6 +29,8 @@ export interface GetTokenDeps {
 /** A token as the use case serves it, and where it came from (whoami shows that). */
 export interface ServedToken extends CachedToken {
   source: TokenSource;
+  /** --pop-enabled: `token` is the access token bound to this key; what is printed is a PoP token signed with it for `u`. */
+  pop?: { key: RsaPrivateJwk; u: string };
 }
 
 /** Returns the ExecCredential text for stdout. */
@@ -32,7 +39,9 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
   const execInfo = readExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   if (execInfo.note) deps.log.v(1, execInfo.note);
   const t = await acquireToken(o, deps, execInfo.interactive ?? deps.stdinIsTTY);
-  return formatExecCredential(execInfo.apiVersion, t.token, t.expiresOn);
+  const token = t.pop ? signPopToken(t.pop.key, t.token, t.pop.u, deps.now()) : t.token;
+  deps.log.secret(token);
+  return formatExecCredential(execInfo.apiVersion, token, t.expiresOn);
 }
 
 /** The use case: cache key → fresh? → lock → fresh? → log in (silent refresh first) → save. */
@@ -44,18 +53,25 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, canPromp
   // --force-refresh: parallel forced runs still make one request: the lock holder asks, and the others
   // take the token it writes, since it was fetched after they began.
   const since = o.forceRefresh ? (deps.startedAt ?? processStartedAt()) : undefined;
-  const store = openTokenStore(o.cacheDir, key, { log, env, now, persistTokens: !popApplies(o), since });
-  const served = (t: CachedToken, source: TokenSource): ServedToken => ({ ...t, source });
+  const u = popApplies(o) ? parsePopClaims(o.popClaims).u : undefined;
+  const popStore = u === undefined ? undefined : openPopStore(o.cacheDir, key, { log, env, now, since });
+  const tokenStore = popStore ? undefined : openTokenStore(o.cacheDir, key, { log, env, now, since });
+  const store = popStore ?? tokenStore!;
+  const served = (t: CachedToken | PopEntry, source: TokenSource): ServedToken => ({
+    v: 1, token: t.token, expiresOn: t.expiresOn, source, ...('key' in t && u !== undefined && { pop: { key: t.key, u } }),
+  });
 
-  const cached = store.fresh();
+  const cached = await store.fresh();
   if (cached) return served(cached, 'cache');
 
   const signal = AbortSignal.timeout(o.timeoutMs);
   const lock = await store.lock(signal, o.timeoutMs, mayPrompt(o.loginMethod));
   try {
-    const again = store.fresh();
+    const again = await store.fresh();
     if (again) return served(again, 'cache');
     log.v(5, `get-token: login=${o.loginMethod} scope=${scopeFor(o.serverId)} cache key=${key}${since ? ' (forced refresh)' : ''}`);
+    const popKey = u === undefined ? undefined : await newPopKey();
+    if (popKey) log.v(5, `pop: new RSA-2048 key ${popKid(popKey)} for this token; u=${u}`);
     const ctx: LoginContext = {
       options: o,
       scope: scopeFor(o.serverId),
@@ -65,12 +81,18 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, canPromp
       signal,
       canPrompt,
       cachePlugin: await store.msalPlugin(),
+      popKey,
     };
     const login = loginFor(o.loginMethod);
     const token = await login(ctx);
     if (signal.aborted) throw new TimeoutError('get-token timed out; raise --timeout');
     const entry: CachedToken = { v: 1, token: token.token, expiresOn: token.expiresOn };
-    store.save(entry);
+    if (popStore && popKey) {
+      const popEntry: PopEntry = { ...entry, key: { ...popKey } };
+      await popStore.save(popEntry);
+      return served(popEntry, token.source ?? 'new');
+    }
+    tokenStore?.save(entry);
     return served(entry, token.source ?? 'new');
   } finally {
     lock.release();

@@ -4,6 +4,7 @@ import type { ICachePlugin } from '@azure/msal-node';
 import type { Env } from '../cli/env';
 import type { TokenOptions } from '../cli/options';
 import type { Logger } from '../platform/log';
+import type { RsaPrivateJwk } from './pop-token';
 
 export interface LoginContext {
   options: TokenOptions;
@@ -19,6 +20,8 @@ export interface LoginContext {
   canPrompt: boolean;
   /** Persistent MSAL cache for this identity (refresh tokens, accounts); absent when caching is off. */
   cachePlugin?: ICachePlugin;
+  /** --pop-enabled: the key the access token is to be bound to (get-token keeps it with the token). */
+  popKey?: RsaPrivateJwk;
 }
 
 /** Where a token came from: a cache (ours or MSAL's), a refresh token, or a new sign-in / token request. */

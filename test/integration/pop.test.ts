@@ -115,26 +115,120 @@ describe('get-token --pop-enabled', () => {
     });
   }
 
-  test('each run signs with a new key and asks for a new token (nothing served from the token file)', async () => {
+  const popFiles = (cacheDir: string) => (fs.existsSync(path.join(cacheDir, 'pop')) ? fs.readdirSync(path.join(cacheDir, 'pop')).map((f) => path.join(cacheDir, 'pop', f)) : []);
+
+  test('the next run signs a new PoP token with the cached key: no token request, sealed 0600 entry, no bearer token file', async () => {
     const cacheDir = makeTempDir();
     const first = await checkPopToken(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status, tokenRequests()[0]);
+    const [file] = popFiles(cacheDir);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    const text = fs.readFileSync(file, 'utf8');
+    // Encrypted with the keyring's key where there is one (npm test runs a Secret Service), as MSAL's cache.
+    if (process.env.DBUS_SESSION_BUS_ADDRESS) {
+      assert.equal(JSON.parse(text).alg, 'A256GCM');
+      assert.doesNotMatch(text, /"d"|PRIVATE KEY|eyJ/);
+    } else assert.equal(JSON.parse(text).alg, 'none');
+    assert.deepEqual(fs.existsSync(path.join(cacheDir, 'tokens')) ? fs.readdirSync(path.join(cacheDir, 'tokens')) : [], [], 'no bearer token file');
     emu.reset();
-    const { status } = execCredentialOf(await getToken('spn (secret)', { cacheDir }));
-    assert.equal(tokenRequests().length, 1, 'the second run asked for a new token');
-    const second = await checkPopToken(status, tokenRequests()[0]);
-    assert.notEqual(first.kid, second.kid);
+    const r = await getToken('spn (secret)', { cacheDir, extra: ['-v', '5'] });
+    const { status } = execCredentialOf(r);
+    assert.equal(tokenRequests().length, 0, 'served without a token request');
+    assert.match(r.stderr, /PoP token signed with the cached key/);
+    const header = decodeProtectedHeader(status.token);
+    assert.equal(header.kid, first.kid, 'the same key');
+    const payload = b64json(status.token.split('.')[1]);
+    const jwk = payload.cnf.jwk as JWK;
+    await jwtVerify(status.token, await importJWK(jwk, 'RS256'), { algorithms: ['RS256'], typ: 'pop' });
+    const firstPayload = b64json(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status.token.split('.')[1]);
+    assert.notEqual(payload.nonce, firstPayload.nonce, 'a fresh nonce every time');
+    assert.equal(payload.u, ARM_ID);
   });
 
-  test('interactive: the next run refreshes with PoP for a new key, without a browser', async () => {
+  test('20 calls (parallel, cold): one token request, one key, every PoP token verifies', async () => {
+    const cacheDir = makeTempDir();
+    const runs = await Promise.all(Array.from({ length: 20 }, () => getToken('spn (secret)', { cacheDir })));
+    assert.equal(tokenRequests().length, 1);
+    const kids = new Set<string>();
+    for (const r of runs) {
+      const token = execCredentialOf(r).status.token;
+      kids.add(String(decodeProtectedHeader(token).kid));
+      await jwtVerify(token, await importJWK(b64json(token.split('.')[1]).cnf.jwk as JWK, 'RS256'), { typ: 'pop' });
+    }
+    assert.equal(kids.size, 1);
+  });
+
+  test('the key rotates when the token is renewed (a token within 5 minutes of expiry is renewed)', async () => {
+    const cacheDir = makeTempDir();
+    const lifetime = emu.tokenLifetimeSeconds;
+    emu.tokenLifetimeSeconds = 240;
+    try {
+      const first = await checkPopToken(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status, tokenRequests()[0]);
+      emu.reset();
+      const r = await getToken('spn (secret)', { cacheDir });
+      assert.equal(tokenRequests().length, 1, 'renewed');
+      const second = await checkPopToken(execCredentialOf(r).status, tokenRequests()[0]);
+      assert.notEqual(second.kid, first.kid, 'with a new key');
+    } finally {
+      emu.tokenLifetimeSeconds = lifetime;
+    }
+  });
+
+  const damage: Array<[string, (file: string, cacheDir: string) => void | Promise<void>, RegExp]> = [
+    ['torn (cut in half)', (file) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2)), /damaged or of an unknown version/],
+    ['empty', (file) => fs.writeFileSync(file, ''), /damaged or of an unknown version/],
+    ['another identity\'s entry (copied over)', async (file) => {
+      const other = makeTempDir();
+      execCredentialOf(await getToken('spn (secret)', { cacheDir: other, claims: ['--pop-enabled', '--pop-claims', `u=${ARM_ID}-elsewhere`] }));
+      fs.copyFileSync(popFiles(other)[0], file);
+    }, /cannot be decrypted|belongs to another identity/],
+    ['owned by another user', (file) => fs.chownSync(file, 4242, 4242), /owned by another user/],
+    ['a valid envelope around something that is not a key', (file) => {
+      fs.writeFileSync(file, JSON.stringify({ v: 1, alg: 'none', data: JSON.stringify({ v: 1, id: path.basename(file, '.json'), token: 'x', expiresOn: Date.now() + 3600_000, key: { kty: 'RSA', n: 'x' } }) }), { mode: 0o600 });
+    }, /does not hold an RSA key and a token/],
+  ];
+  for (const [name, harm, warning] of damage) {
+    test(`a PoP key file that is ${name}: a miss with one warning, a new key, exit 0`, async () => {
+      const cacheDir = makeTempDir();
+      const first = await checkPopToken(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status, tokenRequests()[0]);
+      const [file] = popFiles(cacheDir);
+      await harm(file, cacheDir);
+      emu.reset();
+      const r = await getToken('spn (secret)', { cacheDir });
+      const { status } = execCredentialOf(r);
+      assert.equal(tokenRequests().length, 1);
+      const second = await checkPopToken(status, tokenRequests()[0]);
+      assert.notEqual(second.kid, first.kid);
+      assert.match(r.stderr, warning);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    });
+  }
+
+  test('interactive: the next run is served from the cached key, without a refresh or a browser', async () => {
     const cacheDir = makeTempDir();
     const first = await checkPopToken(execCredentialOf(await getToken('interactive', { cacheDir })).status, tokenRequests()[0]);
     emu.reset();
     const r = await getToken('interactive', { cacheDir, env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
-    const requests = tokenRequests();
-    assert.deepEqual(requests.map((q) => q.grantType), ['refresh_token']);
-    const second = await checkPopToken(execCredentialOf(r).status, requests[0]);
-    assert.notEqual(first.kid, second.kid);
+    assert.equal(tokenRequests().length, 0);
+    assert.equal(decodeProtectedHeader(execCredentialOf(r).status.token).kid, first.kid);
     assert.equal(opened(), 1, 'the browser opened for the first run only');
+  });
+
+  test('interactive: a renewal refreshes with PoP for a new key, without a browser', async () => {
+    const cacheDir = makeTempDir();
+    const lifetime = emu.tokenLifetimeSeconds;
+    emu.tokenLifetimeSeconds = 240;
+    try {
+      const first = await checkPopToken(execCredentialOf(await getToken('interactive', { cacheDir })).status, tokenRequests()[0]);
+      emu.reset();
+      const r = await getToken('interactive', { cacheDir, env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
+      const requests = tokenRequests();
+      assert.deepEqual(requests.map((q) => q.grantType), ['refresh_token']);
+      const second = await checkPopToken(execCredentialOf(r).status, requests[0]);
+      assert.notEqual(first.kid, second.kid);
+      assert.equal(opened(), 1, 'the browser opened for the first run only');
+    } finally {
+      emu.tokenLifetimeSeconds = lifetime;
+    }
   });
 
   for (const mode of Object.keys(MODES)) {
@@ -243,6 +337,18 @@ describe('kubectl with a PoP exec user (spn) against an API server that checks P
     const seen = api.requests.filter((q) => q.path === '/api/v1/namespaces').at(-1)!;
     assert.deepEqual([seen.status, seen.pop, seen.u, seen.aud, seen.appid], [200, true, ARM_ID, SERVER_ID, SECRET_APP]);
     assert.ok(emu.count({ endpoint: 'token', tokenType: 'pop' }) >= 1);
+  });
+
+  test('the next kubectl command presents a PoP token signed with the cached key, and the API server accepts it', async () => {
+    const config = kubeconfig('cached', ARM_ID);
+    const first = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: config, env: emulatorEnv(emu), timeoutMs: 30_000 });
+    assert.equal(first.code, 0, first.stderr);
+    const requests = emu.count({ endpoint: 'token' });
+    const r = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: config, env: emulatorEnv(emu), timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(emu.count({ endpoint: 'token' }), requests, 'no token request for the second command');
+    const seen = api.requests.filter((q) => q.path === '/api/v1/namespaces').at(-1)!;
+    assert.deepEqual([seen.status, seen.pop, seen.u, seen.aud], [200, true, ARM_ID, SERVER_ID]);
   });
 
   test('a PoP token for another cluster (u) is refused', async () => {

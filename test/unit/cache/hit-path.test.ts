@@ -11,6 +11,8 @@ import { cacheKey, identityFor } from '../../../src/cache/key';
 import { tokenFilePath } from '../../../src/cache/token-file';
 import { acquireLock } from '../../../src/cache/lock';
 import { createLogger } from '../../../src/platform/log';
+import { popFilePath, sealPopEntry } from '../../../src/cache/pop-entry';
+import { newPopKey, popKid } from '../../../src/login/pop-token';
 import { kubeloginBin } from '../../helpers/paths';
 import { makeTempDir } from '../../helpers/tmp';
 
@@ -138,6 +140,25 @@ describe('the cache-hit path', () => {
     assert.equal(JSON.parse(text.slice(filled)).status.token, 'cached-access-token');
     assert.ok(text.endsWith('}\n'));
     assert.equal(fs.readFileSync(log, 'utf8'), 'EAGAIN\n', 'the plugin met the full pipe');
+  });
+
+  it('a PoP hit signs with the cached key loading only dist/pop.cjs besides (no heavy bundle, no jose)', async () => {
+    const env = { HOME: makeTempDir() };
+    const popArgs = [...args, '--pop-enabled', '--pop-claims', 'u=/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c'];
+    const o = resolveTokenOptions(quickParse(popArgs)!.flags, env).options;
+    const key = cacheKey(identityFor(o, env));
+    const jwk = await newPopKey();
+    const file = popFilePath(o.cacheDir, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, sealPopEntry({ v: 1, token: 'cached-pop-access-token', expiresOn: Date.now() + 3600_000, key: jwk }, key, undefined), { mode: 0o600 });
+    const r = run(popArgs, env);
+    assert.equal(r.status, 0, r.stderr);
+    const token: string = JSON.parse(r.stdout).status.token;
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+    assert.equal(payload.at, 'cached-pop-access-token');
+    assert.equal(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')).kid, popKid(jwk));
+    const loaded = r.modules.filter((m) => !m.endsWith('hook.cjs')).map((m) => path.relative(path.dirname(path.dirname(kubeloginBin)), m)).sort();
+    assert.deepEqual(loaded, ['bin/kubelogin', 'dist/main.cjs', 'dist/pop.cjs']);
   });
 
   it('the same hook sees dist/heavy.cjs on a miss (the check can fail)', () => {

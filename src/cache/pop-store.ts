@@ -1,0 +1,67 @@
+// One identity's PoP cache as the miss path sees it: the sealed key + access token entry
+// (./pop-entry.ts), the identity's lock, and MSAL's cache sharing one keyring read. Like the token
+// store, reads are best effort (a damaged, foreign or undecryptable entry is one warning and a new
+// key) and writes never fail the run.
+import type { ICachePlugin } from '@azure/msal-node';
+import { statSync } from 'node:fs';
+import type { Env } from '../cli/env';
+import { writeFileAtomic } from '../platform/files';
+import type { Logger } from '../platform/log';
+import { loadCacheKey } from './keyring';
+import { acquireLock, lockTimeoutMs, type Lock } from './lock';
+import { msalCachePlugin } from './msal-plugin';
+import { popFilePath, readPopEntry, sealPopEntry, type PopEntry } from './pop-entry';
+import { cacheReport } from './report';
+import { servable } from './token-file';
+
+export interface PopStore {
+  readonly file: string;
+  /** The entry if its access token is fresh; anything unusable is a miss (reported once). */
+  fresh(): Promise<PopEntry | undefined>;
+  /** Waits for this identity's lock, or for another run to write a new entry. */
+  lock(signal: AbortSignal, overallTimeoutMs: number, holderMayPrompt: boolean): Promise<Lock>;
+  msalPlugin(): Promise<ICachePlugin>;
+  save(entry: PopEntry): Promise<void>;
+}
+
+export function openPopStore(cacheDir: string, key: string, deps: { log: Logger; env: Env; now: () => number; since?: number }): PopStore {
+  const { log, env, now } = deps;
+  const file = popFilePath(cacheDir, key);
+  const report = cacheReport(log);
+  let keyPromise: Promise<Buffer | undefined> | undefined;
+  const cacheKey = () => (keyPromise ??= loadCacheKey({ env, log, cacheDir }));
+  const stamp = () => {
+    try {
+      const st = statSync(file);
+      return `${st.ino}:${st.mtimeMs}`;
+    } catch {
+      return '';
+    }
+  };
+
+  return {
+    file,
+    async fresh() {
+      const read = await readPopEntry(file, key, cacheKey);
+      if (read.kind === 'bad') return void report.problem(`not using the cached PoP key: ${read.why}; making a new one`);
+      if (read.kind === 'locked') return void log.v(1, `cache: ${file} is encrypted with the OS keyring's key, which is not reachable now; making a new PoP key`);
+      if (read.kind === 'absent') return undefined;
+      return servable(read, now(), deps.since);
+    },
+    lock(signal, overallTimeoutMs, holderMayPrompt) {
+      // A peer that finishes writes a new entry (a new inode): stop waiting and read it.
+      const before = stamp();
+      return acquireLock(cacheDir, key, { signal, log, ready: () => stamp() !== before, timeoutMs: lockTimeoutMs(env, overallTimeoutMs, holderMayPrompt) });
+    },
+    msalPlugin() {
+      return msalCachePlugin(cacheDir, key, { log, env, report, cacheKey });
+    },
+    async save(entry) {
+      try {
+        writeFileAtomic(file, sealPopEntry(entry, key, await cacheKey()));
+      } catch (err) {
+        report.problem(`could not save the PoP key in ${cacheDir}: ${(err as Error).message}; continuing without caching`);
+      }
+    },
+  };
+}

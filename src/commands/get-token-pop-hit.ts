@@ -1,0 +1,34 @@
+// The PoP cache hit, bundled alone as dist/pop.cjs and required by the light bundle only for
+// --pop-enabled: reads the identity's sealed key + access token and signs a fresh PoP token with
+// node:crypto, without the network, jose, MSAL or the heavy bundle. The keyring is asked only when the
+// entry is encrypted (a desktop with a Secret Service); anything unusual is a miss for the full path.
+import type { Env } from '../cli/env';
+import type { TokenOptions } from '../cli/options';
+import { loadCacheKey } from '../cache/keyring';
+import { popFilePath, readPopEntry } from '../cache/pop-entry';
+import { isFresh } from '../cache/token-file';
+import { formatExecCredential } from '../kube/exec-credential';
+import { parsePopClaims } from '../login/pop';
+import { popKid, signPopToken } from '../login/pop-token';
+import { createLogger } from '../platform/log';
+
+export interface PopHitInput {
+  options: TokenOptions;
+  key: string;
+  apiVersion: string;
+  env: Env;
+  now: () => number;
+  verbosity: number;
+  stderr: (text: string) => void;
+}
+
+export async function popCacheHit(input: PopHitInput): Promise<string | undefined> {
+  const { options, key, env, now } = input;
+  const { u } = parsePopClaims(options.popClaims);
+  const log = createLogger(input.verbosity, input.stderr);
+  const read = await readPopEntry(popFilePath(options.cacheDir, key), key, () => loadCacheKey({ env, log, cacheDir: options.cacheDir }));
+  if (read.kind !== 'ok' || !isFresh(read.entry, now())) return undefined;
+  const token = signPopToken(read.entry.key, read.entry.token, u, now());
+  log.v(5, `get-token: login=${options.loginMethod} PoP token signed with the cached key ${popKid(read.entry.key)} (key ${key}, expires ${new Date(read.entry.expiresOn).toISOString()})`);
+  return formatExecCredential(input.apiVersion, token, read.entry.expiresOn);
+}

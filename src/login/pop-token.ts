@@ -1,0 +1,45 @@
+// The PoP key and the signed PoP token (shape: KUBELOGIN.md §6) with node:crypto alone, so a cache hit
+// can sign a fresh token from the cached key without loading jose.
+import { createHash, createPrivateKey, generateKeyPair, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+
+/** An RSA private key as a JWK (what the PoP cache stores, sealed). */
+export interface RsaPrivateJwk extends JsonWebKey {
+  kty: 'RSA';
+  n: string;
+  e: string;
+  d: string;
+  p: string;
+  q: string;
+  dp: string;
+  dq: string;
+  qi: string;
+}
+
+const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+export async function newPopKey(): Promise<RsaPrivateJwk> {
+  const { privateKey } = await new Promise<{ privateKey: KeyObject }>((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, priv) => (err ? reject(err) : resolve({ privateKey: priv }))),
+  );
+  return privateKey.export({ format: 'jwk' }) as RsaPrivateJwk;
+}
+
+/** RFC 7638 SHA-256 thumbprint of the public key: the PoP `kid`. */
+export function popKid(key: Pick<RsaPrivateJwk, 'e' | 'n'>): string {
+  return createHash('sha256').update(JSON.stringify({ e: key.e, kty: 'RSA', n: key.n })).digest('base64url');
+}
+
+/** The token request's `req_cnf`: base64url of `{"kid":…,"xms_ksl":"sw"}`. */
+export function popReqCnf(kid: string): string {
+  return b64url(JSON.stringify({ kid, xms_ksl: 'sw' }));
+}
+
+/** Signs the access token into a PoP token for the cluster `u`: RS256, a fresh `ts` and nonce every time. */
+export function signPopToken(key: RsaPrivateJwk, at: string, u: string, now: number): string {
+  const kid = popKid(key);
+  const header = { typ: 'pop', alg: 'RS256', kid };
+  const payload = { at, ts: Math.floor(now / 1000), u, cnf: { jwk: { e: key.e, kty: 'RSA', n: key.n, alg: 'RS256', kid } }, nonce: randomUUID().replace(/-/g, '') };
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+  const signature = sign('sha256', Buffer.from(input), createPrivateKey({ key, format: 'jwk' }));
+  return `${input}.${signature.toString('base64url')}`;
+}
