@@ -144,6 +144,16 @@ describe('get-token --pop-enabled', () => {
     assert.equal(payload.u, ARM_ID);
   });
 
+  test('--force-refresh skips the cached PoP token: a new request and a new key', async () => {
+    const cacheDir = makeTempDir();
+    const first = await checkPopToken(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status, tokenRequests()[0]);
+    emu.reset();
+    const r = await getToken('spn (secret)', { cacheDir, extra: ['--force-refresh'] });
+    assert.equal(tokenRequests().length, 1);
+    const second = await checkPopToken(execCredentialOf(r).status, tokenRequests()[0]);
+    assert.notEqual(second.kid, first.kid);
+  });
+
   test('20 calls (parallel, cold): one token request, one key, every PoP token verifies', async () => {
     const cacheDir = makeTempDir();
     const runs = await Promise.all(Array.from({ length: 20 }, () => getToken('spn (secret)', { cacheDir })));
