@@ -119,7 +119,9 @@ describe('get-token --pop-enabled', () => {
 
   test('the next run signs a new PoP token with the cached key: no token request, sealed 0600 entry, no bearer token file', async () => {
     const cacheDir = makeTempDir();
-    const first = await checkPopToken(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status, tokenRequests()[0]);
+    // The session's Secret Service (npm test runs one), so the entry is sealed and the hit opens it.
+    const keyring = { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
+    const first = await checkPopToken(execCredentialOf(await getToken('spn (secret)', { cacheDir, env: keyring })).status, tokenRequests()[0]);
     const [file] = popFiles(cacheDir);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     const text = fs.readFileSync(file, 'utf8');
@@ -130,7 +132,7 @@ describe('get-token --pop-enabled', () => {
     } else assert.equal(JSON.parse(text).alg, 'none');
     assert.deepEqual(fs.existsSync(path.join(cacheDir, 'tokens')) ? fs.readdirSync(path.join(cacheDir, 'tokens')) : [], [], 'no bearer token file');
     emu.reset();
-    const r = await getToken('spn (secret)', { cacheDir, extra: ['-v', '5'] });
+    const r = await getToken('spn (secret)', { cacheDir, extra: ['-v', '5'], env: keyring });
     const { status } = execCredentialOf(r);
     assert.equal(tokenRequests().length, 0, 'served without a token request');
     assert.match(r.stderr, /PoP token signed with the cached key/);
@@ -139,7 +141,7 @@ describe('get-token --pop-enabled', () => {
     const payload = b64json(status.token.split('.')[1]);
     const jwk = payload.cnf.jwk as JWK;
     await jwtVerify(status.token, await importJWK(jwk, 'RS256'), { algorithms: ['RS256'], typ: 'pop' });
-    const firstPayload = b64json(execCredentialOf(await getToken('spn (secret)', { cacheDir })).status.token.split('.')[1]);
+    const firstPayload = b64json(execCredentialOf(await getToken('spn (secret)', { cacheDir, env: keyring })).status.token.split('.')[1]);
     assert.notEqual(payload.nonce, firstPayload.nonce, 'a fresh nonce every time');
     assert.equal(payload.u, ARM_ID);
   });
