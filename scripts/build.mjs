@@ -1,7 +1,7 @@
 // Builds three CommonJS bundles: dist/main.cjs is the small cache-hit path; dist/pop.cjs the PoP hit
 // (signing with the cached key); dist/heavy.cjs (minified) holds MSAL, yargs and js-yaml and is
-// required only on a miss (see docs/cache.md). Then a training hit writes dist/main.cjs.cache, the V8
-// code cache bin/kubelogin compiles the hit with.
+// required only on a miss (see docs/cache.md). Then a training run writes `<bundle>.cache`, the V8
+// code caches bin/kubelogin compiles them with.
 import { execFileSync, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -17,26 +17,27 @@ const define = {
   __KUBELOGIN_COMMIT__: JSON.stringify(commit),
   __KUBELOGIN_BUILD_TIME__: JSON.stringify(new Date().toISOString()),
 };
-// bin/kubelogin uses dist/main.cjs.cache only with the bundle it was made for.
+// bin/kubelogin uses a bundle's code cache only with the bundle it was made for.
 const buildId = randomBytes(16).toString('hex');
+const footer = { js: `//# kubelogin-build ${buildId}` };
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none', define };
-rmSync('dist/main.cjs.cache', { force: true });
+for (const b of ['main', 'heavy', 'pop']) rmSync(`dist/${b}.cjs.cache`, { force: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs', './pop.cjs'], footer: { js: `//# kubelogin-build ${buildId}` } }),
+  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs', './pop.cjs'], footer }),
   // The PoP hit (node:crypto, the keyring module): required by main.cjs for --pop-enabled only.
-  build({ ...common, entryPoints: ['src/commands/get-token-pop-hit.ts'], outfile: 'dist/pop.cjs', external: ['@napi-rs/keyring'] }),
+  build({ ...common, entryPoints: ['src/commands/get-token-pop-hit.ts'], outfile: 'dist/pop.cjs', external: ['@napi-rs/keyring'], footer }),
   // keepNames: error classes and MSAL's errors are told apart by their name.
-  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring', 'undici'], minify: true, keepNames: true }),
+  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring', 'undici'], minify: true, keepNames: true, footer }),
 ]);
 
 // The training run is bundled like the product (plain node, no loader), into a temporary file.
 const trainer = '.tmp/code-cache.cjs';
 await build({ ...common, entryPoints: ['scripts/code-cache.ts'], outfile: trainer });
 try {
-  execFileSync(process.execPath, [trainer, 'dist/main.cjs', buildId], { stdio: ['ignore', 'ignore', 'inherit'], env: {} });
+  execFileSync(process.execPath, [trainer, 'dist', buildId], { stdio: ['ignore', 'ignore', 'inherit'], env: {} });
 } catch (err) {
   // Hits still work without it, only slower: say so and go on.
-  console.warn(`build: no code cache for dist/main.cjs (${err.message.split('\n')[0]})`);
+  console.warn(`build: no code cache for the bundles (${err.message.split('\n')[0]})`);
 } finally {
   rmSync(trainer, { force: true });
 }

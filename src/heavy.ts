@@ -1,4 +1,5 @@
 // Everything off the cache-hit path: yargs, the commands, and through them MSAL, jose, js-yaml.
+import type { QuickArgs } from './cli/argv';
 import { parseCommandLine, type ParsedCommand } from './cli/parse';
 import { resolveTokenOptions, validateTokenOptions, type SetFlags } from './cli/options';
 import type { Env } from './cli/env';
@@ -23,9 +24,13 @@ function valueOf(flags: SetFlags, name: string): string | undefined {
   return hit === undefined ? undefined : String(hit[1]);
 }
 
-/** Resolves to the exit code (whoami and doctor have their own); throws the errors main.ts prints. */
-export async function run(argv: string[], env: Env, io: Io): Promise<number> {
-  const parsed = await parseCommandLine(argv, VERSION_TEXT);
+/**
+ * Resolves to the exit code (whoami and doctor have their own); throws the errors main.ts prints.
+ * `quick`: get-token's flags as the light parser already read them (it declines anything it is not
+ * sure of, and a test keeps both parsers in agreement), so a miss does not load and run yargs.
+ */
+export async function run(argv: string[], env: Env, io: Io, quick?: QuickArgs): Promise<number> {
+  const parsed: ParsedCommand = quick && argv[0] === 'get-token' ? { command: 'get-token', ...quick } : await parseCommandLine(argv, VERSION_TEXT);
   const log = createLogger(parsed.verbosity, io.stderr);
   try {
     return (await dispatch(parsed, env, io, log)) ?? 0;

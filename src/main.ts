@@ -1,5 +1,6 @@
 // The process boundary: argv/env/stdio in, exit code out. The cache-hit path runs from this small
 // CommonJS bundle; everything else is required from dist/heavy.cjs only on a miss.
+import { quickParse } from './cli/argv';
 import { tryCacheHit } from './commands/get-token-hit';
 import { isKubeloginError, oneLine, errorMessage } from './errors';
 import { sanitize } from './platform/log';
@@ -21,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
   const heavy = require('./heavy.cjs') as typeof import('./heavy');
   heavyLoaded = true;
   try {
-    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY });
+    const quick = argv[0] === 'get-token' ? quickParse(argv.slice(1)) : undefined;
+    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY }, quick);
   } catch (err) {
     const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
     // Cleaned here too: a message may quote an upstream (az's stderr, an Entra error) with escape sequences.

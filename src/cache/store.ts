@@ -82,7 +82,7 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
         report.problem(`could not save the token cache in ${cacheDir}: ${(err as Error).message}; continuing without caching`);
         return;
       }
-      for (const dir of ['tokens', 'msal', 'locks']) removeOrphans(join(cacheDir, dir), ORPHAN_AGE_MS, now());
+      for (const dir of ['tokens', 'msal', 'locks', 'pop', 'metadata']) removeOrphans(join(cacheDir, dir), ORPHAN_AGE_MS, now());
     },
   };
 }

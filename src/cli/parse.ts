@@ -1,6 +1,6 @@
 // yargs wiring: the full parser, used off the cache-hit path. It produces the same SetFlags the
 // hit parser produces, so both feed resolveTokenOptions identically.
-import yargs, { type Argv, type Options } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { UsageError } from '../errors';
 import { klogLevel } from './argv';
 import { CONVERT_FLAGS, GLOBAL_FLAGS, REPORT_FLAGS, TOKEN_FLAGS, type FlagSpec } from './flags';
@@ -81,6 +81,9 @@ export async function parseCommandLine(argv: string[], version: string): Promise
     whoami: 'show who the cluster sees: the token get-token would serve (for --context, the current context, or the get-token flags), decoded, never printed',
     doctor: 'check every kubeconfig user that runs kubelogin (or --context): install, inputs, cache, keyring, clock, network',
   };
+  // Required here, not imported: a get-token miss never parses with yargs (src/heavy.ts), so it never loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yargs = require('yargs') as typeof import('yargs').default;
   let y: Argv = yargs(argv)
     .scriptName('kubelogin')
     .usage('login to azure active directory and populate kubeconfig with AAD tokens\n\nUsage: $0 <command> [flags]')

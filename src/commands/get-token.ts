@@ -3,6 +3,7 @@
 // With PoP the cache entry also holds the key the token is bound to; every print signs a new PoP token.
 import { scopeFor, authorityHostFor, popApplies, type TokenOptions } from '../cli/options';
 import { runSecrets, type Env } from '../cli/env';
+import { authorityMetadataStore } from '../cache/authority-metadata';
 import { cacheKey, identityFor } from '../cache/key';
 import { mayPrompt } from '../cache/lock';
 import type { PopEntry } from '../cache/pop-entry';
@@ -82,6 +83,7 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, canPromp
       canPrompt,
       cachePlugin: await store.msalPlugin(),
       popKey,
+      authorityMetadata: authorityMetadataStore(o.cacheDir, now),
     };
     const login = loginFor(o.loginMethod);
     const token = await login(ctx);

@@ -1,13 +1,16 @@
 // Kubeconfig files: which ones (--kubeconfig, else KUBECONFIG, else ~/.kube/config), loading them
 // (the only importer of js-yaml), and writing changed ones back atomically under client-go's lock.
 import { delimiter, join, resolve } from 'node:path';
-import { CORE_SCHEMA, dump, load, YAMLException } from 'js-yaml';
 import { ConfigError } from '../errors';
 import { MIB, readBoundedText, UnreadableFileError } from '../platform/read-bounded';
 import { isMap, sameYaml, type YamlMap } from './kubeconfig-model';
 import { lockFiles, prepareWrite, type PendingWrite } from './write-file';
 
 export type { YamlMap } from './kubeconfig-model';
+
+/** js-yaml, required on first use: get-token loads the bundle that holds it without ever reading YAML. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = () => require('js-yaml') as typeof import('js-yaml');
 
 export interface KubeconfigFile {
   path: string;
@@ -66,10 +69,10 @@ function readKubeconfigText(path: string, mustExist: boolean): string | undefine
 export function parseKubeconfig(text: string, path: string): YamlMap {
   let doc: unknown;
   try {
-    doc = load(text, { schema: CORE_SCHEMA, filename: path });
+    doc = yaml().load(text, { schema: yaml().CORE_SCHEMA, filename: path });
   } catch (err) {
     if (err instanceof RangeError) throw new ConfigError(`unable to load kubeconfig: ${path}: the YAML is nested too deeply; fix the file and run again`);
-    if (!(err instanceof YAMLException)) throw err;
+    if (!(err instanceof yaml().YAMLException)) throw err;
     const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
     throw new ConfigError(`unable to load kubeconfig: ${path}: ${err.reason}${at}; fix the YAML and run again`);
   }
@@ -108,12 +111,12 @@ export function expandsBeyond(doc: unknown, budget: number): boolean {
 /** YAML text for a document; lists are indented the way the original text indents them (kubectl: not at all). */
 export function dumpKubeconfig(doc: YamlMap, original = ''): string {
   const indentedLists = !/^- /m.test(original) && /^ +- /m.test(original);
-  const text = dump(doc, { schema: CORE_SCHEMA, lineWidth: -1, noRefs: true, noArrayIndent: !indentedLists });
+  const text = yaml().dump(doc, { schema: yaml().CORE_SCHEMA, lineWidth: -1, noRefs: true, noArrayIndent: !indentedLists });
   // js-yaml quotes every string starting with "-"; a flag such as --login is a valid plain scalar, and
   // kubectl and az write exec args unquoted, so keep them that way.
   const plain = text.replace(/^(\s*- |[^\n]*: )'(--?[A-Za-z][A-Za-z0-9-]*)'$/gm, '$1$2');
   // The pattern could also meet a line inside a block scalar: then keep js-yaml's text as it is.
-  return plain === text || sameYaml(load(plain, { schema: CORE_SCHEMA }), doc) ? plain : text;
+  return plain === text || sameYaml(yaml().load(plain, { schema: yaml().CORE_SCHEMA }), doc) ? plain : text;
 }
 
 /**

@@ -40,9 +40,15 @@ function system(ctx: LoginContext): NodeSystemOptions {
 }
 
 
+const DISCOVERY = '/v2.0/.well-known/openid-configuration';
+
 function baseConfig(ctx: LoginContext, clientId: string): Configuration {
+  const authority = authorityFor(ctx);
+  // The authority's own discovery document from an earlier run: MSAL then skips that request.
+  const authorityMetadata = ctx.authorityMetadata?.read(authority);
+  if (authorityMetadata) ctx.log.v(7, `msal: authority metadata of ${authority} from the cache`);
   return {
-    auth: { clientId, authority: authorityFor(ctx), knownAuthorities: [new URL(ctx.authorityHost).host] },
+    auth: { clientId, authority, knownAuthorities: [new URL(ctx.authorityHost).host], authorityMetadata },
     cache: ctx.cachePlugin ? { cachePlugin: ctx.cachePlugin } : undefined,
     system: system(ctx),
   };
@@ -74,7 +80,9 @@ export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkMo
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => (headers[key] = value));
     try {
-      return { headers, body: JSON.parse(res.text) as T, status: res.status };
+      const body = JSON.parse(res.text) as T;
+      if (method === 'GET' && res.status === 200 && url.endsWith(DISCOVERY)) ctx.authorityMetadata?.save(url.slice(0, -DISCOVERY.length), res.text);
+      return { headers, body, status: res.status };
     } catch {
       throw new ConfigError(`${new URL(url).host} answered HTTP ${res.status} with something that is not JSON; check --authority-host / --environment`);
     }

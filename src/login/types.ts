@@ -22,6 +22,8 @@ export interface LoginContext {
   cachePlugin?: ICachePlugin;
   /** --pop-enabled: the key the access token is to be bound to (get-token keeps it with the token). */
   popKey?: RsaPrivateJwk;
+  /** MSAL's authority discovery document, cached by the command (one round trip fewer per miss). */
+  authorityMetadata?: { read(authority: string): string | undefined; save(authority: string, document: string): void };
 }
 
 /** Where a token came from: a cache (ours or MSAL's), a refresh token, or a new sign-in / token request. */

@@ -1,5 +1,5 @@
-// bin/kubelogin: starts dist/main.cjs with the build's V8 code cache, ignores a cache that does not
-// belong to the bundle, and says "not built" when dist/ is missing.
+// bin/kubelogin: starts dist/main.cjs (and its sibling bundles) with the build's V8 code caches,
+// ignores a cache that does not belong to the bundle, and says "not built" when dist/ is missing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,13 +28,15 @@ function install(cache?: (real: Buffer) => Buffer): string {
 const version = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: makeTempDir() } });
 
 describe('bin/kubelogin', () => {
-  it('the build wrote a code cache that V8 accepts for dist/main.cjs', () => {
-    const cache = fs.readFileSync(path.join(dist, 'main.cjs.cache'));
-    const source = fs.readFileSync(path.join(dist, 'main.cjs'), 'utf8');
-    assert.ok(source.endsWith(`\n//# kubelogin-build ${cache.subarray(0, 32).toString('latin1')}\n`), 'the cache names this build');
-    const script = new vm.Script((module.constructor as unknown as { wrap(s: string): string }).wrap(source), { filename: 'main.cjs', cachedData: cache.subarray(32) });
-    assert.equal(script.cachedDataRejected, false);
-  });
+  for (const bundle of ['main.cjs', 'heavy.cjs', 'pop.cjs']) {
+    it(`the build wrote a code cache that V8 accepts for dist/${bundle}`, () => {
+      const cache = fs.readFileSync(path.join(dist, `${bundle}.cache`));
+      const source = fs.readFileSync(path.join(dist, bundle), 'utf8');
+      assert.ok(source.endsWith(`\n//# kubelogin-build ${cache.subarray(0, 32).toString('latin1')}\n`), 'the cache names this build');
+      const script = new vm.Script((module.constructor as unknown as { wrap(s: string): string }).wrap(source), { filename: bundle, cachedData: cache.subarray(32) });
+      assert.equal(script.cachedDataRejected, false);
+    });
+  }
 
   // Only the hit runs from main.cjs; --version needs dist/heavy.cjs, so these copies check the error path
   // through main.cjs's own code: it must run whatever the cache holds.
