@@ -40,9 +40,15 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
   const execInfo = readExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   if (execInfo.note) deps.log.v(1, execInfo.note);
   const t = await acquireToken(o, deps, execInfo.interactive ?? deps.stdinIsTTY);
+  const token = presentedToken(t, deps);
+  return formatExecCredential(execInfo.apiVersion, token, t.expiresOn);
+}
+
+/** What kubectl presents: the access token, or with PoP a new PoP token signed with its key. */
+export function presentedToken(t: ServedToken, deps: Pick<GetTokenDeps, 'log' | 'now'>): string {
   const token = t.pop ? signPopToken(t.pop.key, t.token, t.pop.u, deps.now()) : t.token;
   deps.log.secret(token);
-  return formatExecCredential(execInfo.apiVersion, token, t.expiresOn);
+  return token;
 }
 
 /** The use case: cache key → fresh? → lock → fresh? → log in (silent refresh first) → save. */

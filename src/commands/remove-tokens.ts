@@ -9,6 +9,7 @@ import { cacheKey, identityFor } from '../cache/key';
 import { deleteCacheKey } from '../cache/keyring';
 import { lockFilePath } from '../cache/lock';
 import { msalCacheFilePath } from '../cache/msal-plugin';
+import { popFilePath } from '../cache/pop-entry';
 import { tokenFilePath } from '../cache/token-file';
 import { ConfigError, UsageError } from '../errors';
 import { loadKubeconfigFiles } from '../kube/kubeconfig';
@@ -49,7 +50,7 @@ interface ResolvedIdentity {
 
 function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
   const key = cacheKey(identityFor(options, env));
-  const files = [tokenFilePath(options.cacheDir, key), msalCacheFilePath(options.cacheDir, key), lockFilePath(options.cacheDir, key)];
+  const files = [tokenFilePath(options.cacheDir, key), popFilePath(options.cacheDir, key), msalCacheFilePath(options.cacheDir, key), lockFilePath(options.cacheDir, key)];
   for (const file of files) {
     try {
       rmSync(file, { force: true });

@@ -9,7 +9,7 @@ import { contextPluginUser, currentContext, pluginEnv, pluginFlags } from '../ku
 import type { Logger } from '../platform/log';
 import { whoamiJson, whoamiTable } from '../whoami/format';
 import { describeToken } from '../whoami/identity';
-import { acquireToken } from './get-token';
+import { acquireToken, presentedToken } from './get-token';
 
 export type OutputFormat = 'table' | 'json';
 
@@ -44,7 +44,7 @@ async function whoamiForFlags(input: WhoamiInput, deps: WhoamiDeps): Promise<num
   validateTokenOptions(options);
   const served = await acquireToken(options, deps, deps.stdinIsTTY);
   deps.log.secret(served.token);
-  const id = describeToken(served.token, served.expiresOn, served.source, options);
+  const id = describeToken(presentedToken(served, deps), served.expiresOn, served.source, options);
   deps.stdout(input.output === 'json' ? whoamiJson(id) : whoamiTable(id, deps.now()));
   return 0;
 }

@@ -156,6 +156,15 @@ describe('get-token --pop-enabled', () => {
     assert.notEqual(second.kid, first.kid);
   });
 
+  test('remove-tokens with the identity flags removes its PoP key', async () => {
+    const cacheDir = makeTempDir();
+    execCredentialOf(await getToken('spn (secret)', { cacheDir }));
+    assert.equal(popFiles(cacheDir).length, 1);
+    const r = await runKubelogin(['remove-tokens', ...MODES['spn (secret)'], '--server-id', SERVER_ID, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, '--pop-enabled', '--pop-claims', `u=${ARM_ID}`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(popFiles(cacheDir), []);
+  });
+
   test('20 calls (parallel, cold): one token request, one key, every PoP token verifies', async () => {
     const cacheDir = makeTempDir();
     const runs = await Promise.all(Array.from({ length: 20 }, () => getToken('spn (secret)', { cacheDir })));
