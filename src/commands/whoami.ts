@@ -6,7 +6,7 @@ import { resolveTokenOptions, validateTokenOptions, type SetFlags } from '../cli
 import { UsageError } from '../errors';
 import { loadKubeconfigFiles } from '../kube/kubeconfig';
 import { contextPluginUser, currentContext, pluginEnv, pluginFlags } from '../kube/plugin-users';
-import type { Logger } from '../platform/log';
+import { sanitize, type Logger } from '../platform/log';
 import { whoamiJson, whoamiTable } from '../whoami/format';
 import { describeToken } from '../whoami/identity';
 import { acquireToken, presentedToken } from './get-token';
@@ -45,7 +45,8 @@ async function whoamiForFlags(input: WhoamiInput, deps: WhoamiDeps): Promise<num
   const served = await acquireToken(options, deps, deps.stdinIsTTY);
   deps.log.secret(served.token);
   const id = describeToken(presentedToken(served, deps), served.expiresOn, served.source, options);
-  deps.stdout(input.output === 'json' ? whoamiJson(id) : whoamiTable(id, deps.now()));
+  // The table goes to a terminal and quotes the token's claims, which an identity provider chose: no escape sequences.
+  deps.stdout(input.output === 'json' ? whoamiJson(id) : sanitize(whoamiTable(id, deps.now())));
   return 0;
 }
 

@@ -37,6 +37,7 @@ const REASONS: Record<string, string> = {
   EPERM: 'permission denied',
   EISDIR: 'is not a regular file (a directory)',
   ELOOP: 'is a symbolic link',
+  ENXIO: 'is not a regular file (a socket or a device with no driver)',
   EMLINK: 'is a symbolic link',
 };
 

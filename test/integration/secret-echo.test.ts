@@ -140,6 +140,16 @@ describe('secrets an upstream echoes back never reach stderr (-v 9)', () => {
     assert.ok(seen.includes(emu.appServiceSecret), 'the header was sent and echoed');
   });
 
+  it('whoami: escape sequences in a claim (an app role the identity provider signs) never reach the table', async () => {
+    const user = { username: 'esc@example.com', password: 'Esc-Pa55word!', roles: ['Cluster\x1b]0;pwned\x07\x1b[2J\u202e.Admin'] };
+    emu.addUser({ ...user, tenantId: TENANT });
+    const r = await runKubelogin(['whoami', '--login', 'ropc', '--server-id', S, '--client-id', PUBLIC_APP, '--tenant-id', TENANT, '--username', user.username,
+      '--authority-host', emu.authorityHost, '--cache-dir', makeTempDir('kubelogin-echo-')], { env: { ...emulatorEnv(emu), AAD_USER_PRINCIPAL_PASSWORD: user.password }, timeoutMs: 25_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^roles +Cluster\.Admin$/m);
+    assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+  });
+
   it('escape sequences in an Entra error (set title, clear screen, colours, one-byte CSI) are stripped from the Error: line and the log', async () => {
     const hostile = 'AADSTS7000215: \x1b]0;pwned\x07\x1b[2J\x1b[H\x1b[31mred\x1b[0m\rover\x9b2Jwritten\x00\x08 end';
     emu.failNext('token', 1, 401, { error: 'invalid_client', error_description: hostile, error_codes: [7000215] });

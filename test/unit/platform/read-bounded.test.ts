@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readBounded, readBoundedText, UnreadableFileError } from '../../../src/platform/read-bounded';
@@ -52,6 +53,19 @@ describe('readBounded', () => {
       assert.match(err.message, message);
     });
   }
+
+  it('refuses a Unix socket (open() says ENXIO)', async () => {
+    const file = path.join(makeTempDir(), 's');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(file, resolve));
+    try {
+      const err = refusal(() => readBounded(file, 100));
+      assert.equal(err.code, 'ENXIO');
+      assert.match(err.message, /s is not a regular file \(a socket/);
+    } finally {
+      server.close();
+    }
+  });
 
   it('lets the caller refuse after fstat (owner or mode checks), before reading', () => {
     const file = path.join(makeTempDir(), 'f');
