@@ -17,6 +17,7 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdinIsTTY: boolean;
+  stderrIsTTY: boolean;
 }
 
 function valueOf(flags: SetFlags, name: string): string | undefined {
@@ -60,7 +61,7 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): P
     case 'get-token': {
       const { options } = resolveTokenOptions(parsed.flags, env);
       validateTokenOptions(options);
-      io.stdout(await getToken(options, { env, log, now: Date.now, stdinIsTTY: io.stdinIsTTY }));
+      io.stdout(await getToken(options, { env, log, now: Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY }));
       return;
     }
     case 'convert-kubeconfig': {
@@ -89,7 +90,7 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): P
           output: outputFormat(parsed.flags),
           verbosity: parsed.verbosity ? String(parsed.verbosity) : undefined,
         },
-        { ...deps, now: Date.now, stdinIsTTY: io.stdinIsTTY, rerun: rerunSelf },
+        { ...deps, now: Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY, rerun: rerunSelf },
       );
   }
 }

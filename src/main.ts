@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   heavyLoaded = true;
   try {
     const quick = argv[0] === 'get-token' ? quickParse(argv.slice(1)) : undefined;
-    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY }, quick);
+    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY, stderrIsTTY: !!process.stderr.isTTY }, quick);
   } catch (err) {
     const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
     // Cleaned here too: a message may quote an upstream (az's stderr, an Entra error) with escape sequences.

@@ -39,6 +39,8 @@ export const ENV = {
   azureConfigDir: 'AZURE_CONFIG_DIR',
   azdConfigDir: 'AZD_CONFIG_DIR',
   kubeconfig: 'KUBECONFIG',
+  /** always | never | auto: whether devicecode/interactive may wait for a person (src/login/sign-in-policy.ts). */
+  interactive: 'KUBELOGIN_INTERACTIVE',
   /** How long a run waits for another run's lock before going ahead on its own (tests, slow CI). */
   lockTimeout: 'KUBELOGIN_LOCK_TIMEOUT_MS',
   /** get-token --force-refresh for kubectl runs, whose plugin args come from the kubeconfig. */

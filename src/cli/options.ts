@@ -3,6 +3,7 @@
 // Pure and dependency-free: the cache-hit path and the full CLI both call it.
 import { join } from 'node:path';
 import { UsageError } from '../errors';
+import { cloudAuthorityHost } from './clouds';
 import { formatDuration, parseDuration } from './duration';
 import { ENV, type Env } from './env';
 import { LOGIN_METHODS, type LoginMethod } from './flags';
@@ -183,6 +184,7 @@ export function validateTokenOptions(o: TokenOptions): void {
     throw new UsageError(`'${o.loginMethod}' is not a supported login method. Supported method is one of ${LOGIN_METHODS.join(', ')}`);
   }
   if (o.authorityHost) validateAuthorityHost(o.authorityHost);
+  cloudAuthorityHost(o.environment);
   if (o.popEnabled && !o.popClaims) {
     throw new UsageError('if enabling pop token mode, please provide the pop-claims flag containing the PoP token claims as a comma-separated string: `u=popClaimHost,key1=val1`');
   }
@@ -203,6 +205,9 @@ function validateAuthorityHost(host: string): void {
     throw new UsageError(`authority host "${host}" is not valid: ${(err as Error).message}; pass a URL such as https://login.microsoftonline.com/`);
   }
   if (!url.protocol || !url.host) throw new UsageError(`authority host "${host}" is not valid; pass a URL such as https://login.microsoftonline.com/`);
+  // Some requests are made without MSAL (v1 --legacy, device code, PoP): over http they would carry the
+  // client secret or password in clear text.
+  if (url.protocol !== 'https:') throw new UsageError(`authority host "${host}" must use https:// (secrets are sent to it); pass a URL such as https://login.microsoftonline.com/`);
   if (!host.endsWith('/')) throw new UsageError(`authority host "${host}" should have a trailing slash; pass "${host}/"`);
 }
 
@@ -218,17 +223,8 @@ export function scopeFor(serverId: string): string {
   return serverId.replace(/\/+$/, '') + '/.default';
 }
 
-const CLOUDS: Record<string, string> = {
-  AZURECLOUD: 'https://login.microsoftonline.com/',
-  AZUREPUBLIC: 'https://login.microsoftonline.com/',
-  AZUREPUBLICCLOUD: 'https://login.microsoftonline.com/',
-  AZUREUSGOVERNMENT: 'https://login.microsoftonline.us/',
-  AZUREUSGOVERNMENTCLOUD: 'https://login.microsoftonline.us/',
-  AZURECHINACLOUD: 'https://login.chinacloudapi.cn/',
-};
-
 /** The Entra ID authority host (with trailing slash): --authority-host wins over --environment. */
 export function authorityHostFor(o: Pick<TokenOptions, 'authorityHost' | 'environment'>): string {
   if (o.authorityHost) return o.authorityHost;
-  return CLOUDS[o.environment.toUpperCase()] ?? CLOUDS.AZUREPUBLICCLOUD;
+  return cloudAuthorityHost(o.environment);
 }

@@ -15,6 +15,7 @@ import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
 import { parsePopClaims } from '../login/pop';
 import { newPopKey, popKid, signPopToken, type RsaPrivateJwk } from '../login/pop-token';
 import { loginFor } from '../login/select';
+import { signInDecision } from '../login/sign-in-policy';
 import type { LoginContext, TokenSource } from '../login/types';
 import type { Logger } from '../platform/log';
 
@@ -23,6 +24,8 @@ export interface GetTokenDeps {
   log: Logger;
   now: () => number;
   stdinIsTTY: boolean;
+  /** Whether stderr is a terminal: someone may read a device code there. */
+  stderrIsTTY?: boolean;
   /** When this run began (epoch ms; default: process start): --force-refresh serves no token written before it. */
   startedAt?: number;
 }
@@ -39,7 +42,7 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
   requireServerId(o);
   const execInfo = readExecInfo(deps.env.KUBERNETES_EXEC_INFO);
   if (execInfo.note) deps.log.v(1, execInfo.note);
-  const t = await acquireToken(o, deps, execInfo.interactive ?? deps.stdinIsTTY);
+  const t = await acquireToken(o, deps, execInfo.interactive);
   const token = presentedToken(t, deps);
   return formatExecCredential(execInfo.apiVersion, token, t.expiresOn);
 }
@@ -51,8 +54,11 @@ export function presentedToken(t: ServedToken, deps: Pick<GetTokenDeps, 'log' | 
   return token;
 }
 
-/** The use case: cache key → fresh? → lock → fresh? → log in (silent refresh first) → save. */
-export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, canPrompt: boolean): Promise<ServedToken> {
+/**
+ * The use case: cache key → fresh? → lock → fresh? → log in (silent refresh first) → save.
+ * `specInteractive`: kubectl's spec.interactive, undefined when not run by kubectl (sign-in-policy.ts decides).
+ */
+export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInteractive: boolean | undefined): Promise<ServedToken> {
   const { env, log, now } = deps;
   requireServerId(o);
   for (const s of runSecrets(o, env)) log.secret(s);
@@ -79,6 +85,11 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, canPromp
     log.v(5, `get-token: login=${o.loginMethod} scope=${scopeFor(o.serverId)} cache key=${key}${since ? ' (forced refresh)' : ''}`);
     const popKey = u === undefined ? undefined : await newPopKey();
     if (popKey) log.v(5, `pop: new RSA-2048 key ${popKid(popKey)} for this token; u=${u}`);
+    const mode = o.loginMethod;
+    const person = mode === 'devicecode' || mode === 'interactive'
+      ? signInDecision({ mode, specInteractive, stdinIsTTY: deps.stdinIsTTY, stderrIsTTY: deps.stderrIsTTY ?? false, platform: process.platform, env })
+      : undefined;
+    if (person) log.v(3, `get-token: a person ${person.proceed ? 'may' : 'may not'} be asked to sign in: ${person.why}`);
     const ctx: LoginContext = {
       options: o,
       scope: scopeFor(o.serverId),
@@ -86,7 +97,8 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, canPromp
       env,
       log,
       signal,
-      canPrompt,
+      canPrompt: person?.proceed ?? false,
+      promptWhy: person?.why,
       cachePlugin: await store.msalPlugin(),
       popKey,
       authorityMetadata: authorityMetadataStore(o.cacheDir, now),

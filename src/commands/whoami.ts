@@ -29,6 +29,7 @@ export interface WhoamiDeps {
   now: () => number;
   stdout: (text: string) => void;
   stdinIsTTY: boolean;
+  stderrIsTTY?: boolean;
   /** Runs kubelogin again with these args and env (see platform/rerun.ts); resolves to its exit code. */
   rerun: (args: string[], env: Env) => Promise<number>;
 }
@@ -42,7 +43,8 @@ export async function whoami(input: WhoamiInput, deps: WhoamiDeps): Promise<numb
 async function whoamiForFlags(input: WhoamiInput, deps: WhoamiDeps): Promise<number> {
   const { options } = resolveTokenOptions(input.flags, deps.env);
   validateTokenOptions(options);
-  const served = await acquireToken(options, deps, deps.stdinIsTTY);
+  // Not run by kubectl: no spec.interactive; the terminals and the environment decide (sign-in-policy.ts).
+  const served = await acquireToken(options, deps, undefined);
   deps.log.secret(served.token);
   const id = describeToken(presentedToken(served, deps), served.expiresOn, served.source, options);
   // The table goes to a terminal and quotes the token's claims, which an identity provider chose: no escape sequences.

@@ -44,7 +44,7 @@ type Body = Record<string, unknown> & { error?: string; error_description?: stri
 export async function devicecode(ctx: LoginContext): Promise<AccessToken> {
   requireOptions(ctx, ['clientId', 'tenantId']);
   if (ctx.options.legacy) {
-    if (!ctx.canPrompt) throw noPerson(CREDENTIAL);
+    if (!ctx.canPrompt) throw noPerson(CREDENTIAL, ctx.promptWhy);
     return fromTokens(ctx, await deviceFlow(ctx, v1Grant(ctx)));
   }
   return userFlow(ctx, { credential: CREDENTIAL, needsPerson: true, login: (app) => signIn(ctx, app) });

@@ -16,8 +16,10 @@ export interface LoginContext {
   log: Logger;
   /** Aborts when --timeout runs out. */
   signal: AbortSignal;
-  /** Whether a person can be asked (device code, browser): from KUBERNETES_EXEC_INFO and the tty. */
+  /** Whether a person can be asked (device code, browser): src/login/sign-in-policy.ts decides. */
   canPrompt: boolean;
+  /** The policy's reason, for the error when nobody can be asked. */
+  promptWhy?: string;
   /** Persistent MSAL cache for this identity (refresh tokens, accounts); absent when caching is off. */
   cachePlugin?: ICachePlugin;
   /** --pop-enabled: the key the access token is to be bound to (get-token keeps it with the token). */

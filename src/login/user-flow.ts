@@ -36,7 +36,7 @@ export async function userFlow(ctx: LoginContext, flow: UserFlow): Promise<Acces
   const app = publicClient(ctx, ctx.options.clientId);
   const silent = await trySilent(ctx, app, flow);
   if (silent.token) return silent.token;
-  if (flow.needsPerson && !ctx.canPrompt) throw noPerson(flow.credential, silent.why);
+  if (flow.needsPerson && !ctx.canPrompt) throw noPerson(flow.credential, ctx.promptWhy, silent.why);
   if (silent.why) {
     const note = `the cached sign-in could not be refreshed (${silent.why}); signing in again`;
     if (flow.needsPerson) ctx.log.warn(note);
@@ -46,13 +46,13 @@ export async function userFlow(ctx: LoginContext, flow: UserFlow): Promise<Acces
 }
 
 /** Fail fast rather than wait for a code or a browser nobody will see (a CI job would hang until --timeout). */
-export function noPerson(credential: string, why?: string): InteractionRequiredError {
-  const cached = why ? `the cached sign-in could not be refreshed (${why})` : 'there is no cached sign-in to refresh';
+export function noPerson(credential: string, nobody = 'nobody can be asked', refresh?: string): InteractionRequiredError {
+  const cached = refresh ? `the cached sign-in could not be refreshed (${refresh})` : 'there is no cached sign-in to refresh';
   return new InteractionRequiredError(
-    `failed to authenticate: ${credential}: sign-in needs a person, but this run is not interactive ` +
-      `(kubectl set spec.interactive=false, or stdin is not a terminal) and ${cached}; ` +
+    `failed to authenticate: ${credential}: sign-in needs a person, but nobody can be asked here (${nobody}) and ${cached}; ` +
       'run a kubectl command in a terminal once to sign in (e.g. kubectl get nodes), ' +
-      'or use a non-interactive --login (spn, workloadidentity, azurecli, msi)',
+      'use a non-interactive --login (spn, workloadidentity, azurecli, msi), ' +
+      'or set KUBELOGIN_INTERACTIVE=always to wait for the sign-in anyway',
   );
 }
 

@@ -41,10 +41,14 @@ function kubeconfig(cacheDir: string): string {
   return cluster.kubeconfig(path.join(cacheDir, 'kubeconfig'), user);
 }
 
-/** kubectl with a pseudo-terminal on stdin (util-linux `script`), so kubectl lets the plugin prompt. */
-function kubectlInTerminal(config: string, args: string[]) {
-  const command = ['kubectl', '--kubeconfig', config, ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * kubectl in a pseudo-terminal (util-linux `script`), so kubectl lets the plugin prompt. `stdin: 'pipe'`
+ * feeds kubectl from a pipe inside the terminal, as `cat app.yaml | kubectl apply -f -` does: kubectl then
+ * sends spec.interactive=false while stderr is still the terminal.
+ */
+function kubectlInTerminal(config: string, args: string[], opts: { stdin?: 'pipe'; env?: Record<string, string> } = {}) {
+  const command = ['kubectl', '--kubeconfig', config, ...args].map((a) => `'${a}'`).join(' ') + (opts.stdin === 'pipe' ? ' </dev/null' : '');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
   return collect(child, { timeoutMs: 20_000 });
 }
 
@@ -65,6 +69,32 @@ describe('devicecode through kubectl', () => {
     assert.doesNotMatch(again.stderr, /enter the code/);
     assert.equal(emu.count({ endpoint: 'devicecode' }), 1, 'no second device code');
     assert.ok(emu.count({ grantType: 'refresh_token' }) >= 2, 'the hand-over to MSAL and the silent refresh');
+  });
+
+  test('stdin piped in a terminal (spec.interactive=false): the code goes to the terminal on stderr and the sign-in proceeds', async () => {
+    const res = await kubectlInTerminal(kubeconfig(makeTempDir()), ['get', 'namespaces'], { stdin: 'pipe' });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, /enter the code \w+/);
+    assert.match(res.stdout, /\bdefault\b/);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 1);
+  });
+
+  test('in a CI job (CI=true) kubectl fails at once, even with a terminal', async () => {
+    const res = await kubectlInTerminal(kubeconfig(makeTempDir()), ['get', 'namespaces'], { env: { CI: 'true' } });
+    assert.notEqual(res.code, 0);
+    assert.match(res.stdout, /Error: failed to authenticate: DeviceCodeCredential: sign-in needs a person, but nobody can be asked here \(a CI system was detected \(CI is set\)\).*--login \(spn, workloadidentity, azurecli, msi\)/);
+    assert.ok(res.durationMs < 8000, `took ${res.durationMs} ms`);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 0);
+  });
+
+  test('KUBELOGIN_INTERACTIVE=always: no terminal at all, the code is still printed and the sign-in awaited', async () => {
+    const cacheDir = makeTempDir();
+    const args = ['get-token', '--login', 'devicecode', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir];
+    const user = execUser(args, { NODE_EXTRA_CA_CERTS: emu.caFile, KUBELOGIN_INTERACTIVE: 'always' }, { interactiveMode: 'IfAvailable' });
+    const res = await runKubectl(['get', 'namespaces'], { kubeconfig: cluster.kubeconfig(path.join(cacheDir, 'kubeconfig'), user), env: { CI: 'true' }, timeoutMs: 20_000 });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stderr, /enter the code \w+/);
+    assert.match(res.stdout, /\bdefault\b/);
   });
 
   test('without a terminal and without a cached sign-in, kubectl fails fast with the plugin message', async () => {

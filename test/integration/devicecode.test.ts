@@ -164,6 +164,27 @@ describe('devicecode', () => {
     });
   }
 
+  test('spec.interactive=false but KUBELOGIN_INTERACTIVE=always: the code is printed and the sign-in awaited', async () => {
+    const res = await login(makeTempDir(), { canPrompt: false, env: { KUBELOGIN_INTERACTIVE: 'always' } });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stderr, /enter the code \w+/);
+    execCredentialOf(res);
+  });
+
+  test('spec.interactive=true in GitHub Actions: fails at once, naming the CI system and the way out', async () => {
+    const started = Date.now();
+    const res = await login(makeTempDir(), { env: { GITHUB_ACTIONS: 'true' } });
+    assert.match(oneErrorLine(res), /DeviceCodeCredential: sign-in needs a person, but nobody can be asked here \(a CI system was detected \(GITHUB_ACTIONS is set\)\).*spn, workloadidentity, azurecli, msi.*KUBELOGIN_INTERACTIVE=always/);
+    assert.ok(Date.now() - started < 3000);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 0);
+  });
+
+  test('KUBELOGIN_INTERACTIVE=never beats spec.interactive=true; a value it does not know is a one-line error', async () => {
+    assert.match(oneErrorLine(await login(makeTempDir(), { env: { KUBELOGIN_INTERACTIVE: 'never' } })), /nobody can be asked here \(KUBELOGIN_INTERACTIVE=never\)/);
+    assert.match(oneErrorLine(await login(makeTempDir(), { env: { KUBELOGIN_INTERACTIVE: 'sometimes' } })), /^Error: KUBELOGIN_INTERACTIVE="sometimes" is not valid: use always/);
+    assert.equal(emu.count({ endpoint: 'devicecode' }), 0);
+  });
+
   const missing: Array<[string, string[], RegExp]> = [
     ['client id', ['--client-id', ''], /^Error: failed to create azidentity credential: client ID cannot be empty; pass --client-id or set AAD_SERVICE_PRINCIPAL_CLIENT_ID/],
     ['tenant id', ['--tenant-id', ''], /^Error: failed to create azidentity credential: tenant ID cannot be empty; pass --tenant-id or set AZURE_TENANT_ID/],

@@ -35,9 +35,9 @@ beforeEach(() => {
   browserLog = path.join(makeTempDir(), 'urls');
 });
 
-function login(cacheDir: string, opts: { canPrompt?: boolean; extra?: string[]; browser?: string } = {}) {
+function login(cacheDir: string, opts: { canPrompt?: boolean; extra?: string[]; browser?: string; env?: Record<string, string> } = {}) {
   const args = ['get-token', '--login', 'interactive', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, ...(opts.extra ?? [])];
-  const env = { ...emulatorEnv(emu), KUBERNETES_EXEC_INFO: interactive(opts.canPrompt ?? true), BROWSER: opts.browser ?? fakeBrowserSh, FAKE_BROWSER_LOG: browserLog };
+  const env = { ...emulatorEnv(emu), KUBERNETES_EXEC_INFO: interactive(opts.canPrompt ?? true), BROWSER: opts.browser ?? fakeBrowserSh, FAKE_BROWSER_LOG: browserLog, ...opts.env };
   return runKubelogin(args, { env, timeoutMs: 20_000 });
 }
 
@@ -101,10 +101,22 @@ describe('interactive', () => {
     assert.match(res.stderr, /could not be refreshed.*AADSTS50173/);
   });
 
+  test('spec.interactive=false on a Linux desktop (DISPLAY set, as under a GUI tool): the browser opens', async () => {
+    const res = await login(makeTempDir(), { canPrompt: false, env: { DISPLAY: ':0' } });
+    tokenOf(res);
+    assert.equal(opened().length, 1);
+  });
+
+  test('spec.interactive=true in a CI job (TF_BUILD): fails at once, no browser', async () => {
+    const res = await login(makeTempDir(), { env: { TF_BUILD: 'True', DISPLAY: ':0' } });
+    assert.match(oneErrorLine(res), /InteractiveBrowserCredential: sign-in needs a person, but nobody can be asked here \(a CI system was detected \(TF_BUILD is set\)\)/);
+    assert.equal(opened().length, 0);
+  });
+
   test('fails at once when nobody can be asked, without opening a browser', async () => {
     const started = Date.now();
     const res = await login(makeTempDir(), { canPrompt: false });
-    assert.match(oneErrorLine(res), /InteractiveBrowserCredential: sign-in needs a person.*kubectl get nodes/);
+    assert.match(oneErrorLine(res), /InteractiveBrowserCredential: sign-in needs a person.*\(kubectl set spec\.interactive=false, stderr is not a terminal, and no desktop browser can be opened.*kubectl get nodes/);
     assert.ok(Date.now() - started < 2000);
     assert.equal(opened().length, 0);
   });

@@ -54,6 +54,10 @@ test('validation errors keep upstream wording and say what to do', () => {
     [['--pop-enabled'], /if enabling pop token mode, please provide the pop-claims flag/],
     [['--pop-claims', 'u=x'], /pop-enabled flag is required to use the PoP token feature/],
     [['--timeout', '0s'], /timeout must be greater than 0/],
+    [['--authority-host', 'http://login.example.com/'], /authority host "http:\/\/login\.example\.com\/" must use https:\/\//],
+    [['--environment', 'AzureStackCloud'], /unknown --environment "AzureStackCloud": use AzurePublicCloud, AzureUSGovernment or AzureChinaCloud/],
+    [['-e', 'AzureChina'], /unknown --environment "AzureChina"/],
+    [['-e', 'AzureGermanCloud', '--authority-host', 'https://login.example/'], /unknown --environment "AzureGermanCloud"/],
   ];
   for (const [argv, re] of invalid) assert.throws(() => validateTokenOptions(resolve(argv)), re, argv.join(' '));
   assert.throws(() => resolve(['--timeout', 'forever']), /invalid duration "forever"/);
@@ -66,15 +70,17 @@ test('scope: GetScope rules', () => {
   assert.equal(scopeFor('api://x/.default'), 'api://x/.default');
 });
 
-test('clouds: --authority-host wins, environment matched case-insensitively, unknown is public', () => {
+test('clouds: --authority-host wins, environment matched case-insensitively, unknown is an error', () => {
   const table: Array<[string, string, string]> = [
     ['', 'AzurePublicCloud', 'https://login.microsoftonline.com/'],
     ['', 'azurecloud', 'https://login.microsoftonline.com/'],
     ['', 'AzureUSGovernmentCloud', 'https://login.microsoftonline.us/'],
     ['', 'AZUREUSGOVERNMENT', 'https://login.microsoftonline.us/'],
     ['', 'AzureChinaCloud', 'https://login.chinacloudapi.cn/'],
-    ['', 'AzureStackCloud', 'https://login.microsoftonline.com/'],
+    ['', 'azurepublic', 'https://login.microsoftonline.com/'],
+    ['', '', 'https://login.microsoftonline.com/'],
     ['https://127.0.0.1:8443/', 'AzureChinaCloud', 'https://127.0.0.1:8443/'],
   ];
   for (const [authorityHost, environment, want] of table) assert.equal(authorityHostFor({ authorityHost, environment }), want);
+  assert.throws(() => authorityHostFor({ authorityHost: '', environment: 'AzureStackCloud' }), /unknown --environment "AzureStackCloud".*AzureChinaCloud/);
 });
