@@ -3,11 +3,10 @@
 // cache holds the account and later runs refresh silently. --legacy uses Entra's v1 endpoints with
 // `resource` (audience `spn:<server id>`) and keeps no refresh token, as Azure/kubelogin does.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthError, TimeoutError, errorMessage } from '../errors';
+import { AuthError, ConfigError, TimeoutError, errorMessage } from '../errors';
 import { aadstsCodes, remedyFor } from './aadsts';
-import { authorityFor } from './http';
+import { authorityFor, notJson, send } from './http';
 import { run, toAccessToken, type PublicClientApplication } from './msal';
-import { exchange } from './wire';
 import type { AccessToken, LoginContext } from './types';
 import { noPerson, requireOptions, userFlow } from './user-flow';
 
@@ -98,7 +97,7 @@ async function deviceFlow(ctx: LoginContext, grant: Grant): Promise<Tokens> {
   for (;;) {
     await wait(ctx, Math.min(interval * 1000, deadline - Date.now()));
     if (Date.now() >= deadline) throw expired(lifetime);
-    const answer = await post(ctx, grant.tokenUrl, grant.poll(auth.device_code));
+    const answer = await post(ctx, grant.tokenUrl, grant.poll(auth.device_code), true);
     if (answer.status === 200 && answer.body.access_token) return secret(ctx, answer.body as unknown as Tokens);
     const error = answer.body.error;
     if (error === 'authorization_pending') continue;
@@ -112,21 +111,20 @@ async function deviceFlow(ctx: LoginContext, grant: Grant): Promise<Tokens> {
   }
 }
 
-async function post(ctx: LoginContext, url: string, params: Record<string, string>): Promise<{ status: number; body: Body }> {
-  let text: string;
-  let status: number;
+/** A form POST; `polling`: a 5xx page that is not JSON is a passing outage, polled through. */
+async function post(ctx: LoginContext, url: string, params: Record<string, string>, polling = false): Promise<{ status: number; body: Body }> {
+  let reply;
   try {
-    ({ status, text } = await exchange(ctx, url, { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' }, signal: ctx.signal }));
+    reply = await send(ctx, WHAT, url, { method: 'POST', body: new URLSearchParams(params).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
   } catch (err) {
-    if (ctx.signal.aborted) throw timedOut(ctx);
-    const cause = (err as { cause?: unknown }).cause;
-    throw new AuthError(`${WHAT}: POST ${url}: ${errorMessage(cause ?? err)}; check the network and --authority-host/--environment`, {}, { cause: err });
+    if (err instanceof TimeoutError) throw timedOut(ctx);
+    throw err;
   }
   try {
-    return { status, body: JSON.parse(text) as Body };
+    return { status: reply.status, body: JSON.parse(reply.body) as Body };
   } catch {
-    if (status >= 500) return { status, body: {} };
-    throw new AuthError(`${WHAT}: POST ${url}: HTTP ${status} with a body that is not JSON; check --authority-host/--environment`, { status });
+    if (polling && reply.status >= 500) return { status: reply.status, body: {} };
+    throw new ConfigError(`${WHAT}: ${notJson(url, reply)}`);
   }
 }
 

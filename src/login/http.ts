@@ -13,6 +13,13 @@ export function authorityFor(ctx: LoginContext, tenant = ctx.options.tenantId ||
 export interface HttpReply {
   status: number;
   body: string;
+  contentType?: string;
+}
+
+/** An answer that is not the JSON an authority sends: an HTML error page, a captive portal, a proxy's block page. */
+export function notJson(url: string, reply: Pick<HttpReply, 'status' | 'contentType'>): string {
+  const type = reply.contentType ? `, ${reply.contentType.split(';')[0]}` : '';
+  return `${new URL(url).host} answered HTTP ${reply.status} with something that is not JSON${type ? ` (${type.slice(2)})` : ''}: check --authority-host / --environment, or a proxy in between`;
 }
 
 /** fetch under the --timeout signal; never logs bodies. */
@@ -21,15 +28,13 @@ export async function send(ctx: LoginContext, what: string, url: string, init: R
   if (ctx.signal.aborted) throw timedOut();
   ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).origin}${new URL(url).pathname}`);
   try {
-    const { status, text } = await exchange(ctx, url, { ...init, signal: ctx.signal });
-    const reply = { status, body: text };
+    const { status, text, headers } = await exchange(ctx, url, { ...init, signal: ctx.signal });
+    const reply = { status, body: text, contentType: headers.get('content-type') ?? undefined };
     ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${reply.status}`);
     return reply;
   } catch (err) {
     if (ctx.signal.aborted) throw timedOut();
-    const cause = (err as { cause?: unknown }).cause;
-    const detail = cause ? `${errorMessage(err)}: ${errorMessage(cause)}` : errorMessage(err);
-    throw new ConfigError(`${what}: ${detail}; check the network and the URL`, { cause: err });
+    throw new ConfigError(`${what}: ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -50,15 +55,15 @@ export async function postTokenForm(ctx: LoginContext, what: string, url: string
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
   });
-  if (reply.status !== 200) {
-    const e = parseOAuthError(reply.status, reply.body);
-    throw new AuthError(entraErrorMessage(what, e), { error: e.error, errorCodes: e.codes, status: reply.status });
-  }
   let json: { access_token?: unknown; expires_in?: unknown; expires_on?: unknown };
   try {
     json = JSON.parse(reply.body);
   } catch {
-    throw new AuthError(`${what}: the token endpoint answered with something that is not JSON; check --authority-host / --environment`);
+    throw new ConfigError(`${what}: ${notJson(url, reply)}`);
+  }
+  if (reply.status !== 200) {
+    const e = parseOAuthError(reply.status, reply.body);
+    throw new AuthError(entraErrorMessage(what, e), { error: e.error, errorCodes: e.codes, status: reply.status });
   }
   if (typeof json.access_token !== 'string' || !json.access_token) throw new AuthError(`${what}: the identity provider returned no access token`);
   ctx.log.secret(json.access_token);

@@ -18,7 +18,7 @@ import {
 import { AuthError, ConfigError, KubeloginError, TimeoutError, errorMessage, isKubeloginError } from '../errors';
 import { aadstsCodes, entraErrorMessage } from './aadsts';
 import { exchange } from './wire';
-import { authorityFor } from './http';
+import { authorityFor, notJson } from './http';
 import type { AccessToken, LoginContext } from './types';
 
 export type { AuthenticationResult, AccountInfo, ManagedIdentityIdParams } from '@azure/msal-node';
@@ -84,14 +84,29 @@ export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkMo
       if (method === 'GET' && res.status === 200 && url.endsWith(DISCOVERY)) ctx.authorityMetadata?.save(url.slice(0, -DISCOVERY.length), res.text);
       return { headers, body, status: res.status };
     } catch {
-      throw new ConfigError(`${new URL(url).host} answered HTTP ${res.status} with something that is not JSON; check --authority-host / --environment`);
+      throw new ConfigError(notJson(url, { status: res.status, contentType: headers['content-type'] }));
     }
   }
+  // MSAL replaces what the network module throws with a bare network_error or endpoints_resolution_error
+  // (the reason only reaches its trace): keep the last failure for run() to report instead.
+  const recorded = <T>(call: () => Promise<T>) =>
+    call().then(
+      (value) => {
+        networkFailures.delete(ctx);
+        return value;
+      },
+      (err: unknown) => {
+        if (!ctx.signal.aborted) networkFailures.set(ctx, err);
+        throw err;
+      },
+    );
   return {
-    sendGetRequestAsync: (url, options, timeoutMs) => request(url, 'GET', options, timeoutMs),
-    sendPostRequestAsync: (url, options) => request(url, 'POST', options),
+    sendGetRequestAsync: (url, options, timeoutMs) => recorded(() => request(url, 'GET', options, timeoutMs)),
+    sendPostRequestAsync: (url, options) => recorded(() => request(url, 'POST', options)),
   };
 }
+
+const networkFailures = new WeakMap<LoginContext, unknown>();
 
 export function managedIdentityClient(ctx: LoginContext, id: ManagedIdentityIdParams): ManagedIdentityApplication {
   return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: { ...system(ctx), networkClient: abortableNetwork(ctx, false) } });
@@ -112,10 +127,11 @@ export async function run<T>(ctx: LoginContext, what: string, call: () => Promis
     onAbort = () => reject(new TimeoutError(`${what}: timed out after --timeout; raise --timeout or check the network`));
     ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
+  networkFailures.delete(ctx);
   try {
     return await Promise.race([call(), aborted]);
   } catch (err) {
-    throw toError(err, what);
+    throw toError(err, what, networkFailures.get(ctx));
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }
@@ -127,9 +143,16 @@ const MSAL_REMEDIES: Record<string, string> = {
   network_error: 'could not reach the authority: check the network, a proxy, and --authority-host / --environment',
 };
 
-/** MSAL/Entra errors → AuthError with the AADSTS code's remedy; ours pass through. */
-export function toError(err: unknown, what: string): KubeloginError {
+/**
+ * MSAL/Entra errors → AuthError with the AADSTS code's remedy; ours pass through. `network`: what our
+ * network module last threw, the real cause behind MSAL's network_error / endpoints_resolution_error
+ * (the MSAL error stays the cause, which msi.ts reads).
+ */
+export function toError(err: unknown, what: string, network?: unknown): KubeloginError {
   if (isKubeloginError(err)) return err;
+  if (err instanceof MsalAuthError && MSAL_REMEDIES[err.errorCode] && isKubeloginError(network)) {
+    return new ConfigError(`${what}: ${network.message}`, { cause: err });
+  }
   if (err instanceof MsalAuthError && MSAL_REMEDIES[err.errorCode]) {
     return new ConfigError(`${what}: ${err.errorCode}: ${MSAL_REMEDIES[err.errorCode]}`, { cause: err });
   }

@@ -23,7 +23,7 @@ export interface WireReply {
 /** fetch through the proxy rules (managed identity: `direct`), with both directions' secrets registered. */
 export async function exchange(ctx: LoginContext, url: string, init: RequestInit, route: 'proxy' | 'direct' = 'proxy'): Promise<WireReply> {
   registerSent(ctx.log, init);
-  const res = route === 'direct' ? await directFetch(url, init) : await proxiedFetch(url, init, ctx.env);
+  const res = route === 'direct' ? await directFetch(url, init, ctx.env, ctx.log) : await proxiedFetch(url, init, ctx.env, ctx.log);
   const text = await res.text();
   registerReceived(ctx.log, text);
   return { status: res.status, headers: res.headers, text };

@@ -1,15 +1,25 @@
 // Outbound HTTP(S) for the miss path, on node:http/node:https: Node 20's fetch compiles its bundled
 // undici on first use (~30 ms of a cold miss, measured in bench/miss.mjs), and it ignores
 // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which corporate build agents depend on (Go's kubelogin honours
-// them). So a request goes through undici's EnvHttpProxyAgent only when a proxy is set (undici is
-// required only then, and kept out of the bundle), else through node:https with a keep-alive agent
-// (the discovery and token requests share one TLS connection). Answers and errors have fetch's shape
-// (status, headers, text(); `TypeError('fetch failed', { cause })`, the signal's reason on abort).
+// them). So a request goes through undici's ProxyAgent only when proxy-choice.ts picks a proxy (undici
+// is required only then, and kept out of the bundle), else through node:https with a keep-alive agent
+// (the discovery and token requests share one TLS connection).
+//
+// Trust: Node's roots and NODE_EXTRA_CA_CERTS first. When a certificate does not verify with those,
+// the OS store (trust.ts: SSL_CERT_FILE, SSL_CERT_DIR, the distribution bundle, as Go reads them) is
+// read once and the request made again with it: a failed TLS verification happens before any byte of
+// the request is sent, so nothing is sent twice, and runs whose certificates verify pay nothing.
+//
+// Answers have fetch's shape (status, headers, text()); on abort the signal's reason is thrown, and
+// every other failure is a ConfigError whose message names the cause (net-errors.ts).
+import type { SecureContext } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type { Env } from '../cli/env';
-
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-let agent: Dispatcher | undefined;
+import { ConfigError } from '../errors';
+import type { Logger } from './log';
+import { describeNetworkFailure, isUntrusted } from './net-errors';
+import { proxyFor } from './proxy-choice';
+import { osTrustContext, type OsTrust } from './trust';
 
 /** What the callers read of a fetch Response. */
 export interface HttpAnswer {
@@ -19,33 +29,81 @@ export interface HttpAnswer {
   text(): Promise<string>;
 }
 
-/** fetch, through the environment's proxy when one is configured (NO_PROXY is honoured). */
-export function proxiedFetch(url: string, init: RequestInit, env: Env = process.env): Promise<HttpAnswer> {
-  if (!PROXY_VARS.some((name) => env[name])) return directFetch(url, init);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const undici = require('undici') as typeof import('undici');
-  agent ??= new undici.EnvHttpProxyAgent();
-  return undici.fetch(url, { ...(init as object), dispatcher: agent }) as unknown as Promise<HttpAnswer>;
+/** Through the environment's proxy when one applies to the URL (NO_PROXY honoured, CIDR blocks too). */
+export function proxiedFetch(url: string, init: RequestInit, env: Env = process.env, log?: Logger): Promise<HttpAnswer> {
+  return trustedFetch(url, init, env, proxyFor(new URL(url), env), log);
 }
 
-let agents: { http: import('node:http').Agent; https: import('node:https').Agent } | undefined;
+/** Straight to the host (never a proxy: managed identity endpoints are local or link-local). */
+export function directFetch(url: string, init: RequestInit, env: Env = process.env, log?: Logger): Promise<HttpAnswer> {
+  return trustedFetch(url, init, env, undefined, log);
+}
 
-/** A request straight to the host (never a proxy: managed identity endpoints are local or link-local). */
-export function directFetch(url: string, init: RequestInit): Promise<HttpAnswer> {
+let osTrust: OsTrust | undefined;
+
+async function trustedFetch(url: string, init: RequestInit, env: Env, proxy: string | undefined, log?: Logger): Promise<HttpAnswer> {
+  const target = new URL(url);
+  let failure: unknown;
+  try {
+    return await attempt(target, init, proxy);
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    failure = err;
+  }
+  if (target.protocol === 'https:' && !osTrust && isUntrusted(failure)) {
+    osTrust = osTrustContext(env);
+    log?.v(5, `tls: ${target.host} is not verified by Node's roots; trusting the OS store too: ${osTrust.read.join(', ') || 'nothing found'}`);
+    if (osTrust.context) {
+      try {
+        return await attempt(target, init, proxy);
+      } catch (err) {
+        if (init.signal?.aborted) throw err;
+        failure = err;
+      }
+    }
+  }
+  throw new ConfigError(describeNetworkFailure(failure, { url: target, proxy, trustProblems: osTrust?.problems }), { cause: failure });
+}
+
+function attempt(target: URL, init: RequestInit, proxy: string | undefined): Promise<HttpAnswer> {
+  const context = osTrust?.context ?? undefined;
+  return proxy ? viaProxy(target, init, proxy, context) : direct(target, init, context);
+}
+
+const proxyAgents = new Map<string, Dispatcher>();
+
+function viaProxy(target: URL, init: RequestInit, proxy: string, context: SecureContext | undefined): Promise<HttpAnswer> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const undici = require('undici') as typeof import('undici');
+  const key = `${proxy} ${context ? 'os' : 'node'}`;
+  let agent = proxyAgents.get(key);
+  if (!agent) {
+    // requestTls: the TLS inside the CONNECT tunnel; proxyTls: to an https:// proxy itself.
+    const tls = context ? { secureContext: context } : undefined;
+    agent = new undici.ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls });
+    proxyAgents.set(key, agent);
+  }
+  return undici.fetch(target, { ...(init as object), dispatcher: agent }) as unknown as Promise<HttpAnswer>;
+}
+
+let agents: { http: import('node:http').Agent; https: import('node:https').Agent; trusted?: import('node:https').Agent } | undefined;
+
+function direct(target: URL, init: RequestInit, context: SecureContext | undefined): Promise<HttpAnswer> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const http = require('node:http') as typeof import('node:http');
   const https = require('node:https') as typeof import('node:https');
   /* eslint-enable @typescript-eslint/no-require-imports */
   agents ??= { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  const target = new URL(url);
+  if (context) agents.trusted ??= new https.Agent({ keepAlive: true, secureContext: context });
   const secure = target.protocol === 'https:';
+  const agent = secure ? (context ? agents.trusted : agents.https) : agents.http;
   const signal = init.signal ?? undefined;
   const headers = normalHeaders(init.headers);
   const body = requestBody(init.body, headers);
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const req = (secure ? https : http).request(target, { method: init.method ?? 'GET', headers, agent: secure ? agents!.https : agents!.http }, (res) => {
+    const req = (secure ? https : http).request(target, { method: init.method ?? 'GET', headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err) => reject(new TypeError('fetch failed', { cause: err })));

@@ -119,6 +119,7 @@ async function dispatch(core: Core, route: Route | undefined, ctx: Ctx, method: 
   const fault = core.state.takeFault(route.endpoint);
   if (fault) {
     const body = typeof fault.body === 'function' ? fault.body({ form: ctx.form, query: ctx.url.searchParams, headers: ctx.headers }) : fault.body;
+    if (typeof body === 'string') return { status: fault.status, html: body };
     return json(fault.status, body ?? defaultFaultBody(core, fault.status, ctx));
   }
   try {

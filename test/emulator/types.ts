@@ -139,7 +139,7 @@ export interface Emulator {
   approveDeviceCode(userCode: string, username: string): void;
   lastDeviceCode(): { userCode: string; deviceCode: string; clientId: string; scope: string } | undefined;
   interactiveUser?: string;
-  /** `body` may be built from the failed request (its form fields, query and headers), to echo what was sent. */
+  /** `body` may be built from the failed request (its form fields, query and headers), to echo what was sent; a string is answered as an HTML page (an error page, a proxy's block page). */
   failNext(endpoint: EndpointName, count: number, status: number, body?: FaultBody): void;
   revokeRefreshTokens(filter?: { username?: string; clientId?: string }): void;
   requests: RequestRecord[];
@@ -161,4 +161,4 @@ export interface FaultRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export type FaultBody = object | ((request: FaultRequest) => object);
+export type FaultBody = object | string | ((request: FaultRequest) => object | string);

@@ -11,7 +11,8 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(): Promise<Proxy> {
+/** `refuseConnect`: answer every CONNECT with this status (403 blocked host, 407 credentials wanted). */
+export async function startProxy(opts: { refuseConnect?: number } = {}): Promise<Proxy> {
   const targets: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
@@ -25,6 +26,11 @@ export async function startProxy(): Promise<Proxy> {
   });
   server.on('connect', (req, client: net.Socket, head) => {
     targets.push(req.url ?? '');
+    if (opts.refuseConnect) {
+      client.on('error', () => client.destroy());
+      client.end(`HTTP/1.1 ${opts.refuseConnect} Refused\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
     const [host, port] = (req.url ?? '').split(':');
     const upstream = net.connect(Number(port), host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
