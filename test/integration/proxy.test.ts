@@ -57,11 +57,19 @@ describe('get-token behind a proxy', () => {
     assert.deepEqual(proxy.targets, []);
   });
 
+  it('NO_PROXY with a CIDR block (as curl and Go): 127.0.0.0/8 goes direct, 10.0.0.0/8 does not cover 127.0.0.1', async () => {
+    proxy.targets.length = 0;
+    tokenOf(await spn({ HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.0/8' }));
+    assert.deepEqual(proxy.targets, []);
+    tokenOf(await spn({ HTTPS_PROXY: proxy.url, NO_PROXY: '10.0.0.0/8, fd00::/8' }));
+    assert.ok(proxy.targets.includes(emu.host));
+  });
+
   it('a proxy that is down: one line naming the network, exit 1, nothing on stdout', async () => {
     const dead = await startProxy();
     await dead.close();
     const line = oneErrorLine(await spn({ HTTPS_PROXY: dead.url, AZURE_CLI_TIMEOUT: '10s' }));
-    assert.match(line, /network|ECONNREFUSED|fetch failed/i);
+    assert.match(line, /the proxy http:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED/);
   });
 
   it('managed identity never goes through the proxy (IMDS is link-local)', async () => {
