@@ -86,6 +86,19 @@ describe('network errors name their cause', () => {
     });
   }
 
+  test('spn (MSAL): a host that accepts the connection but never answers the TLS handshake → timed out', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((s) => sockets.add(s.on('error', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      line(modes[0], await run(modes[0], `https://127.0.0.1:${port}/`), new RegExp(`the connection to 127\\.0\\.0\\.1:${port} timed out \\(UND_ERR_CONNECT_TIMEOUT\\): check the network and firewall, or set HTTPS_PROXY`));
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+
   test('spn (MSAL): the OpenID configuration answered with an HTML 500', async () => {
     emu.failNext('discovery', 1, 500, HTML);
     line(modes[0], await run(modes[0], emu.authorityHost), /127\.0\.0\.1:\d+ answered HTTP 500 with something that is not JSON \(text\/html\): check --authority-host \/ --environment, or a proxy in between/);
