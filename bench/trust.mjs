@@ -4,7 +4,7 @@
 // emulator's CA given through NODE_EXTRA_CA_CERTS (Node verifies at once: the common case) and through
 // SSL_CERT_FILE only (the handshake fails, the OS store is read, the request is made again through
 // undici). Alternating runs. Usage: node bench/trust.mjs [runs]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,20 +24,24 @@ const app = { clientId: 'bench-app', tenantId: 'bench-tenant', secret: 'bench-se
 emu.addApp(app);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelogin-bench-'));
 
-function once(ca) {
+// Async: the emulator runs in this process and must keep answering while the plugin runs.
+async function once(ca) {
   const cacheDir = fs.mkdtempSync(path.join(home, 'c-'));
   const args = ['get-token', '--login', 'spn', '--server-id', 'bench-server', '--client-id', app.clientId, '--tenant-id', app.tenantId, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir];
   const env = { PATH: process.env.PATH, HOME: home, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: app.secret, ...ca };
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve) => child.on('close', resolve));
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(r.stderr);
+  if (code !== 0) throw new Error(stderr);
   return ms;
 }
 
 const cases = { 'NODE_EXTRA_CA_CERTS': { NODE_EXTRA_CA_CERTS: emu.caFile }, 'SSL_CERT_FILE only': { SSL_CERT_FILE: emu.caFile } };
 const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-for (let i = 0; i < runs; i++) for (const [name, ca] of Object.entries(cases)) times[name].push(once(ca));
+for (let i = 0; i < runs; i++) for (const [name, ca] of Object.entries(cases)) times[name].push(await once(ca));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(times.NODE_EXTRA_CA_CERTS);
 for (const [name, xs] of Object.entries(times)) console.log(`${name.padEnd(20)} median ${median(xs).toFixed(1)} ms  (+${(median(xs) - base).toFixed(1)} ms)`);
