@@ -88,7 +88,7 @@ function viaProxy(target: URL, init: RequestInit, proxy: string, context: Secure
 
 let agents: { http: import('node:http').Agent; https: import('node:https').Agent; trusted?: import('node:https').Agent } | undefined;
 
-function direct(target: URL, init: RequestInit, context: SecureContext | undefined): Promise<HttpAnswer> {
+function direct(target: URL, init: RequestInit, context: SecureContext | undefined, retry = true): Promise<HttpAnswer> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const http = require('node:http') as typeof import('node:http');
   const https = require('node:https') as typeof import('node:https');
@@ -118,8 +118,12 @@ function direct(target: URL, init: RequestInit, context: SecureContext | undefin
     });
     const onAbort = () => req.destroy(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err) => {
+    req.on('error', (err: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort);
+      // A kept-alive socket the server closed as we reused it (its idle timeout, e.g. between device
+      // code polls): the request never reached the server; send it once more on a new socket, as
+      // Node's http docs advise.
+      if (retry && req.reusedSocket && err.code === 'ECONNRESET' && !signal?.aborted) return resolve(direct(target, init, context, false));
       reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err }));
     });
     req.end(body);
