@@ -1,6 +1,6 @@
 // Demo: the real kubectl, this repo's bin/kubelogin (--login spn) and a fake AKS API server, all on loopback,
 // with the Entra ID emulator behind them. Runs `kubectl get namespaces` twice (a token request, then a cache hit),
-// then `kubelogin whoami` for both contexts of the kubeconfig (the spn, and a user with groups).
+// then `kubelogin whoami` for both contexts of the kubeconfig (the spn, and a user with groups) and `kubelogin doctor`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../test/emulator';
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
 
     await kubelogin(['whoami', '--context', 'demo-aks'], kubeconfig, home);
     await kubelogin(['whoami', '--context', 'demo-dev'], kubeconfig, home);
+    await kubelogin(['doctor'], kubeconfig, home);
   } finally {
     await api?.close();
     await emu?.close();

@@ -7,6 +7,7 @@ import { getToken } from './commands/get-token';
 import { convertKubeconfig } from './commands/convert-kubeconfig';
 import { removeTokens } from './commands/remove-tokens';
 import { whoami, type OutputFormat } from './commands/whoami';
+import { doctor } from './commands/doctor';
 import { REPORT_FLAGS } from './cli/flags';
 import { UsageError } from './errors';
 import { rerunSelf } from './platform/rerun';
@@ -92,5 +93,7 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): P
         },
         { ...deps, now: Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY, rerun: rerunSelf },
       );
+    case 'doctor':
+      return doctor({ kubeconfig: valueOf(parsed.flags, 'kubeconfig'), context: valueOf(parsed.flags, 'context'), output: outputFormat(parsed.flags) }, { ...deps, now: Date.now });
   }
 }

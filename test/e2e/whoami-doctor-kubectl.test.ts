@@ -57,6 +57,17 @@ describe('kubectl, whoami and doctor on a kubeconfig with two contexts', () => {
     assert.equal(emu.count({ endpoint: 'token' }), 2);
   });
 
+  it('doctor checks both contexts\' users: every check passes, with the tokens kubectl cached reported fresh', async () => {
+    const r = await runKubelogin(['doctor', '--kubeconfig', kubeconfig], { env: { ...emulatorEnv(emu), DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }, timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^user ci \(context ci\)$/m);
+    assert.match(r.stdout, /^user dev \(context dev\)$/m);
+    assert.equal(r.stdout.match(/^  ✓ cached token: fresh, /gm)?.length, 2);
+    assert.doesNotMatch(r.stdout, /✗/);
+    assert.match(r.stdout, /^all \d+ checks passed \(2 users\)$/m);
+    assert.ok(!r.stdout.includes(SPN.secret) && !r.stdout.includes(DEV.password));
+  });
+
   it('a whoami sign-in is what the next kubectl uses: no second token request', async () => {
     emu.reset();
     const fresh = path.join(cluster.dir, 'fresh-config');

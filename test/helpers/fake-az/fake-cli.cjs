@@ -111,6 +111,10 @@ function localTime(epochSeconds) {
 
 async function azd() {
   const command = args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+  // Like azd 1.x: exit 0 either way; the JSON status says whether someone is signed in.
+  if (command === 'auth login' && args.includes('--check-status')) {
+    return { stdout: JSON.stringify(behaviour.loggedIn === false ? { status: 'unauthenticated' } : { status: 'success', expiresOn: new Date(Date.now() + 3600e3).toISOString() }) + '\n' };
+  }
   if (command !== 'auth token') return { code: 1, stderr: `ERROR: unknown command "${command}" for "azd"\n` };
   if (behaviour.loggedIn === false) return { code: 1, stderr: 'ERROR: not logged in, run `azd auth login` to login\n' };
   const scope = flag('--scope');
