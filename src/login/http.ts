@@ -24,7 +24,7 @@ export function notJson(url: string, reply: Pick<HttpReply, 'status' | 'contentT
 
 /** fetch under the --timeout signal; never logs bodies. */
 export async function send(ctx: LoginContext, what: string, url: string, init: RequestInit): Promise<HttpReply> {
-  const timedOut = () => new TimeoutError(`${what}: timed out after --timeout; raise --timeout or check the network`);
+  const timedOut = () => new TimeoutError(`${what}: timed out after --timeout waiting for ${new URL(url).host}; raise --timeout or check the network`);
   if (ctx.signal.aborted) throw timedOut();
   ctx.log.v(6, `${init.method ?? 'GET'} ${new URL(url).origin}${new URL(url).pathname}`);
   try {

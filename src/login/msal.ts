@@ -76,7 +76,8 @@ export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkMo
   async function request<T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions, timeoutMs?: number): Promise<NetworkResponse<T>> {
     const signal = timeoutMs ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) : ctx.signal;
     const init = { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal };
-    const res = await exchange(ctx, url, init, viaProxy ? 'proxy' : 'direct');
+    inFlight.set(ctx, new URL(url).host);
+    const res = await exchange(ctx, url, init, viaProxy ? 'proxy' : 'direct').finally(() => inFlight.delete(ctx));
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => (headers[key] = value));
     try {
@@ -107,6 +108,8 @@ export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkMo
 }
 
 const networkFailures = new WeakMap<LoginContext, unknown>();
+/** The host of MSAL's request in flight, for the --timeout message. */
+const inFlight = new WeakMap<LoginContext, string>();
 
 export function managedIdentityClient(ctx: LoginContext, id: ManagedIdentityIdParams): ManagedIdentityApplication {
   return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: { ...system(ctx), networkClient: abortableNetwork(ctx, false) } });
@@ -124,7 +127,10 @@ export async function run<T>(ctx: LoginContext, what: string, call: () => Promis
   if (ctx.signal.aborted) throw new TimeoutError(`${what}: timed out; raise --timeout`);
   let onAbort!: () => void;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new TimeoutError(`${what}: timed out after --timeout; raise --timeout or check the network`));
+    onAbort = () => {
+      const host = inFlight.get(ctx);
+      reject(new TimeoutError(`${what}: timed out after --timeout${host ? ` waiting for ${host}` : ''}; raise --timeout or check the network`));
+    };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
   networkFailures.delete(ctx);
