@@ -89,11 +89,14 @@ export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkMo
     }
   }
   // MSAL replaces what the network module throws with a bare network_error or endpoints_resolution_error
-  // (the reason only reaches its trace): keep the last failure for run() to report instead.
-  const recorded = <T>(call: () => Promise<T>) =>
+  // (the reason only reaches its trace), and turns an Entra error answer to its discovery request (an
+  // unknown tenant) into endpoints_resolution_error too: keep the last of these for run() to report.
+  const recorded = <T>(url: string, call: () => Promise<NetworkResponse<T>>) =>
     call().then(
       (value) => {
         networkFailures.delete(ctx);
+        const refused = refusal(url, value);
+        if (refused) networkFailures.set(ctx, refused);
         return value;
       },
       (err: unknown) => {
@@ -102,9 +105,19 @@ export function abortableNetwork(ctx: LoginContext, viaProxy = true): INetworkMo
       },
     );
   return {
-    sendGetRequestAsync: (url, options, timeoutMs) => recorded(() => request(url, 'GET', options, timeoutMs)),
-    sendPostRequestAsync: (url, options) => recorded(() => request(url, 'POST', options)),
+    sendGetRequestAsync: (url, options, timeoutMs) => recorded(url, () => request(url, 'GET', options, timeoutMs)),
+    sendPostRequestAsync: (url, options) => recorded(url, () => request(url, 'POST', options)),
   };
+}
+
+/** An Entra error answer (`{"error": …}` with a 4xx/5xx status), as one line with the AADSTS remedy. */
+function refusal(url: string, res: NetworkResponse<unknown>): AuthError | undefined {
+  const body = res.body as { error?: unknown; error_description?: unknown; error_codes?: unknown } | undefined;
+  if (res.status < 400 || typeof body?.error !== 'string') return undefined;
+  const description = typeof body.error_description === 'string' ? body.error_description : undefined;
+  const codes = Array.isArray(body.error_codes) ? body.error_codes.filter((c): c is number => typeof c === 'number') : aadstsCodes(description ?? '');
+  const message = entraErrorMessage(`${new URL(url).host} answered HTTP ${res.status}`, { error: body.error, description, codes, status: res.status });
+  return new AuthError(message, { error: body.error, errorCodes: codes, status: res.status });
 }
 
 const networkFailures = new WeakMap<LoginContext, unknown>();
@@ -157,6 +170,7 @@ const MSAL_REMEDIES: Record<string, string> = {
 export function toError(err: unknown, what: string, network?: unknown): KubeloginError {
   if (isKubeloginError(err)) return err;
   if (err instanceof MsalAuthError && MSAL_REMEDIES[err.errorCode] && isKubeloginError(network)) {
+    if (network instanceof AuthError) return new AuthError(`${what}: ${network.message}`, network.details, { cause: err });
     return new ConfigError(`${what}: ${network.message}`, { cause: err });
   }
   if (err instanceof MsalAuthError && MSAL_REMEDIES[err.errorCode]) {

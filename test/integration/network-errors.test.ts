@@ -108,6 +108,17 @@ describe('network errors name their cause', () => {
     line(modes[0], await run(modes[0], emu.authorityHost), /127\.0\.0\.1:\d+ answered HTTP 500 with something that is not JSON \(text\/html\): check --authority-host \/ --environment, or a proxy in between/);
   });
 
+  test('spn (MSAL): the OpenID configuration answered an Entra error (unknown tenant): its code and remedy, not endpoints_resolution_error', async () => {
+    emu.failNext('discovery', 1, 400, {
+      error: 'invalid_tenant',
+      error_description: "AADSTS90002: Tenant '88888888-1111-4222-8333-444455556666' not found. Check to make sure you have the correct tenant ID.\r\nTrace ID: x\r\nCorrelation ID: y",
+      error_codes: [90002],
+    });
+    const l = oneErrorLine(await run(modes[0], emu.authorityHost));
+    assert.match(l, /^Error: failed to get token: 127\.0\.0\.1:\d+ answered HTTP 400: invalid_tenant: AADSTS90002: Tenant '[^']+' not found\. .*\(the tenant was not found: check --tenant-id and --environment\)$/);
+    assert.doesNotMatch(l, /endpoints_resolution_error|Trace ID/);
+  });
+
   test('spn (MSAL): the token endpoint answered with an HTML 502', async () => {
     emu.failNext('token', 1, 502, HTML);
     line(modes[0], await run(modes[0], emu.authorityHost), /answered HTTP 502 with something that is not JSON \(text\/html\)/);
