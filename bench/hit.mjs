@@ -30,10 +30,11 @@ const { resolveTokenOptions } = await tsImport('../src/cli/options.ts', import.m
 const { cacheKey, identityFor } = await tsImport('../src/cache/key.ts', import.meta.url);
 const { tokenFilePath } = await tsImport('../src/cache/token-file.ts', import.meta.url);
 const options = resolveTokenOptions(quickParse(args.slice(1)).flags, env).options;
-const file = tokenFilePath(options.cacheDir, cacheKey(identityFor(options, env)));
+const key = cacheKey(identityFor(options, env));
+const file = tokenFilePath(options.cacheDir, key);
 fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ aud: 'bench', pad: 'x'.repeat(1500) })).toString('base64url')}.c2ln`;
-fs.writeFileSync(file, JSON.stringify({ v: 1, token, expiresOn: Date.now() + 365 * 86400_000 }), { mode: 0o600 });
+fs.writeFileSync(file, JSON.stringify({ v: 1, id: key, token, expiresOn: Date.now() + 365 * 86400_000 }), { mode: 0o600 });
 
 const commands = [
   { name: 'node -e 0', file: process.execPath, argv: ['-e', '0'] },

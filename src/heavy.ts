@@ -1,9 +1,9 @@
 // Everything off the cache-hit path: yargs, the commands, and through them MSAL, jose, js-yaml.
-import type { QuickArgs } from './cli/argv';
 import { parseCommandLine, type ParsedCommand } from './cli/parse';
 import { resolveTokenOptions, validateTokenOptions, type SetFlags } from './cli/options';
 import type { Env } from './cli/env';
 import { getToken } from './commands/get-token';
+import type { Handover } from './commands/get-token-hit';
 import { convertKubeconfig } from './commands/convert-kubeconfig';
 import { removeTokens } from './commands/remove-tokens';
 import { whoami, type OutputFormat } from './commands/whoami';
@@ -28,14 +28,16 @@ function valueOf(flags: SetFlags, name: string): string | undefined {
 
 /**
  * Resolves to the exit code (whoami and doctor have their own); throws the errors main.ts prints.
- * `quick`: get-token's flags as the light parser already read them (it declines anything it is not
- * sure of, and a test keeps both parsers in agreement), so a miss does not load and run yargs.
+ * `handover`: what the light bundle left for get-token: its start (the deadline's origin), the flags as
+ * the light parser read them (it declines anything it is not sure of, and a test keeps both parsers in
+ * agreement, so a miss does not load and run yargs), and how its wait for the identity's lock ended.
  */
-export async function run(argv: string[], env: Env, io: Io, quick?: QuickArgs): Promise<number> {
+export async function run(argv: string[], env: Env, io: Io, handover: Handover = { startedAt: Date.now() }): Promise<number> {
+  const { quick } = handover;
   const parsed: ParsedCommand = quick && argv[0] === 'get-token' ? { command: 'get-token', ...quick } : await parseCommandLine(argv, VERSION_TEXT);
   const log = createLogger(parsed.verbosity, io.stderr);
   try {
-    return (await dispatch(parsed, env, io, log)) ?? 0;
+    return (await dispatch(parsed, env, io, log, handover)) ?? 0;
   } catch (err) {
     if (err instanceof Error) err.message = log.scrub(err.message);
     throw err;
@@ -50,7 +52,7 @@ function outputFormat(flags: SetFlags): OutputFormat {
   return value;
 }
 
-async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): Promise<number | void> {
+async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger, handover: Handover): Promise<number | void> {
   // pflag prints this wherever --token-cache-dir is the deprecated spelling (remove-tokens owns it).
   if (parsed.command !== 'remove-tokens' && parsed.flags.some(([n]) => n === 'token-cache-dir')) io.stderr('Flag --token-cache-dir has been deprecated, use --cache-dir instead\n');
   const deps = { env, log, stdout: io.stdout };
@@ -62,7 +64,7 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger): P
     case 'get-token': {
       const { options } = resolveTokenOptions(parsed.flags, env);
       validateTokenOptions(options);
-      io.stdout(await getToken(options, { env, log, now: Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY }));
+      io.stdout(await getToken(options, { env, log, now: Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY, handover }));
       return;
     }
     case 'convert-kubeconfig': {

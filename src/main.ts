@@ -1,7 +1,6 @@
 // The process boundary: argv/env/stdio in, exit code out. The cache-hit path runs from this small
 // CommonJS bundle; everything else is required from dist/heavy.cjs only on a miss.
-import { quickParse } from './cli/argv';
-import { tryCacheHit } from './commands/get-token-hit';
+import { tryCacheHit, type Handover } from './commands/get-token-hit';
 import { isKubeloginError, oneLine, errorMessage } from './errors';
 import { sanitize } from './platform/log';
 import { writeStdout } from './platform/stdout';
@@ -10,20 +9,22 @@ const stderr = (text: string) => process.stderr.write(text);
 let heavyLoaded = false;
 
 async function main(argv: string[]): Promise<number> {
+  // One --timeout deadline for the whole run: the full path continues the light path's clock.
+  let handover: Handover = { startedAt: Date.now() };
   if (argv[0] === 'get-token') {
-    const hit = await tryCacheHit(argv.slice(1), process.env, Date.now, stderr, exitOnSignals);
-    if (hit) {
-      writeStdout(hit);
+    const result = await tryCacheHit(argv.slice(1), process.env, handover.startedAt, Date.now, stderr, exitOnSignals);
+    if ('hit' in result) {
+      writeStdout(result.hit);
       return 0;
     }
+    handover = result.handover;
   }
   exitOnSignals();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const heavy = require('./heavy.cjs') as typeof import('./heavy');
   heavyLoaded = true;
   try {
-    const quick = argv[0] === 'get-token' ? quickParse(argv.slice(1)) : undefined;
-    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY, stderrIsTTY: !!process.stderr.isTTY }, quick);
+    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY, stderrIsTTY: !!process.stderr.isTTY }, handover);
   } catch (err) {
     const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
     // Cleaned here too: a message may quote an upstream (az's stderr, an Entra error) with escape sequences.

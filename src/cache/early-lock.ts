@@ -1,43 +1,63 @@
-// On a cache miss, take the identity's lock in the light bundle, before dist/heavy.cjs loads: the
-// other parallel runs then wait for the token in a light process too, and 31 of 32 cold runs never
-// load MSAL (about 100 ms of CPU each, which on 2 cores decides the latency of the whole batch).
-// The lock is handed to the full path in the same process (acquireLock picks it up).
+// The wait for an identity's lock on a cache miss, under the run's one --timeout deadline. The light
+// bundle runs it before dist/heavy.cjs loads, so the other parallel runs wait for the token in light
+// processes too and 31 of 32 cold runs never load MSAL (about 100 ms of CPU each, which on 2 cores
+// decides the latency of the whole batch). How it ended is an explicit value (LockHandover) that
+// main.ts passes to the full path, which never waits again and never restarts the deadline.
 import type { Env } from '../cli/env';
-import { createLogger } from '../platform/log';
-import { acquireLock, handOverLock, lockTimeoutMs, mayPrompt, NO_LOCK } from './lock';
-import { readTokenFileAt, servable, tokenFilePath, type CachedToken } from './token-file';
+import type { Logger } from '../platform/log';
+import { failedOpenWarning, lockFilePath, lockTimeoutMs, mayPrompt, waitForLock, type Lock } from './lock';
+import { readTokenEntry, servable, type CachedToken } from './token-file';
 
-export interface EarlyLockOptions {
+/** How the wait for the identity's lock ended, for the code that logs in. */
+export type LockHandover =
+  /** We hold the lock of cache key `key`: log in, save, release. */
+  | { state: 'held'; key: string; lock: Lock }
+  /** No lock (waited long enough for a live holder, or the folder cannot hold one): log in anyway. */
+  | { state: 'failed-open' }
+  /** The deadline passed, or a holder that may be prompting someone is still at it: fail with `message`. */
+  | { state: 'timed-out'; message: string };
+
+/** How a wait ended: as above, or another run produced what we need (its token, when it is a token file). */
+export type WaitOutcome = LockHandover | { state: 'ready'; token?: CachedToken };
+
+export interface IdentityLockOptions {
   env: Env;
-  /** --timeout */
-  timeoutMs: number;
+  /** The run's absolute deadline (epoch ms): process start + --timeout. */
+  deadline: number;
   loginMethod: string;
-  verbosity: number;
-  stderr: (text: string) => void;
+  log: Logger;
   now: () => number;
   /** --force-refresh: only a token written at or after this moment (epoch ms) will do. */
   since?: number;
+  /** What tells that another run is done, when it is not the identity's token file (the PoP entry). */
+  ready?: () => boolean;
 }
 
-/** The token a peer produced while we waited, or undefined: we now hold the lock (or failed open) and must log in. */
-export async function lockBeforeLogin(cacheDir: string, key: string, o: EarlyLockOptions): Promise<CachedToken | undefined> {
-  const tokenFile = tokenFilePath(cacheDir, key);
-  const log = createLogger(o.verbosity, o.stderr);
+/** How the wait ended, with the token a peer produced while we waited. */
+export async function waitForIdentityLock(cacheDir: string, key: string, o: IdentityLockOptions): Promise<WaitOutcome> {
   let token: CachedToken | undefined;
-  const ready = () => {
-    token ??= servable(readTokenFileAt(tokenFile), o.now(), o.since);
+  const ready = o.ready ?? (() => {
+    token ??= servable(readTokenEntry(cacheDir, key), o.now(), o.since);
     return token !== undefined;
-  };
-  try {
-    const lock = await acquireLock(cacheDir, key, { signal: AbortSignal.timeout(o.timeoutMs), log, ready, timeoutMs: lockTimeoutMs(o.env, o.timeoutMs, mayPrompt(o.loginMethod)) });
-    if (token || ready()) {
-      lock.release();
-      return token;
-    }
-    handOverLock(cacheDir, key, lock);
-  } catch {
-    // Out of time while waiting: let the full path report it properly, without waiting again.
-    handOverLock(cacheDir, key, NO_LOCK);
+  });
+  const remaining = Math.max(0, o.deadline - Date.now());
+  const prompts = mayPrompt(o.loginMethod);
+  const r = await waitForLock(cacheDir, key, { signal: AbortSignal.timeout(remaining), log: o.log, ready, timeoutMs: lockTimeoutMs(o.env, remaining, prompts) });
+  if (r.state === 'ready' || ready()) {
+    if (r.state === 'held') r.lock.release();
+    return { state: 'ready', token };
   }
-  return undefined;
+  switch (r.state) {
+    case 'held':
+      return { state: 'held', key, lock: r.lock };
+    case 'unlocked':
+      return { state: 'failed-open' };
+    case 'failed-open':
+    case 'timed-out':
+      // A second device code or browser tab in front of the person already signing in is worse than an error.
+      if (prompts) return { state: 'timed-out', message: `another kubelogin (${r.holder}) is signing in to this identity; not starting a second sign-in: complete that one, then run the command again (or raise --timeout)` };
+      if (r.state === 'timed-out') return { state: 'timed-out', message: `get-token timed out waiting for another kubelogin (${r.holder}) to finish logging in (${lockFilePath(cacheDir, key)}); raise --timeout` };
+      o.log.warn(failedOpenWarning(lockFilePath(cacheDir, key), r));
+      return { state: 'failed-open' };
+  }
 }

@@ -58,29 +58,22 @@ export function mayPrompt(loginMethod: string): boolean {
   return loginMethod === 'devicecode' || loginMethod === 'interactive';
 }
 
-/**
- * Locks taken (or given up on) earlier in this process, before dist/heavy.cjs loaded, for acquireLock
- * to pick up. Process-wide because main.cjs and heavy.cjs each bundle their own copy of this module.
- */
-function handedOver(): Map<string, Lock> {
-  const slot = Symbol.for('kubelogin.cache.handedOverLocks');
-  const g = globalThis as { [slot]?: Map<string, Lock> };
-  return (g[slot] ??= new Map());
-}
+/** How a wait for a lock ended; acquireLock folds it into a Lock, the get-token hand-over keeps it. */
+export type WaitResult =
+  | { state: 'held'; lock: Lock }
+  /** `ready()` said another process produced what we need. */
+  | { state: 'ready' }
+  /** This folder cannot hold a lock (read-only, full): go on without one. */
+  | { state: 'unlocked' }
+  /** A live holder kept it for `timeoutMs`. */
+  | { state: 'failed-open'; holder: string; waitedMs: number }
+  /** The signal (the --timeout deadline) fired first. */
+  | { state: 'timed-out'; holder: string };
 
-/** Leaves a lock (or NO_LOCK after failing open) for this process's next acquireLock of the same file. */
-export function handOverLock(cacheDir: string, key: string, lock: Lock): void {
-  handedOver().set(lockFilePath(cacheDir, key), lock);
-}
-
-export async function acquireLock(cacheDir: string, key: string, opts: LockOptions): Promise<Lock> {
+/** Waits for the lock (or ready()) and says how the wait ended; never throws for a busy or unusable lock. */
+export async function waitForLock(cacheDir: string, key: string, opts: LockOptions): Promise<WaitResult> {
   const { log, signal } = opts;
   const file = lockFilePath(cacheDir, key);
-  const early = handedOver().get(file);
-  if (early) {
-    handedOver().delete(file);
-    return early;
-  }
   const me: LockInfo = { pid: process.pid, host: hostname(), nonce: uniqueSuffix(), started: Date.now() };
   const timeoutMs = opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const waitStart = Date.now();
@@ -90,7 +83,7 @@ export async function acquireLock(cacheDir: string, key: string, opts: LockOptio
     ensurePrivateDir(dirname(file));
   } catch (err) {
     log.v(1, `cache: cannot lock ${file} (${(err as Error).message}); continuing without the lock`);
-    return NO_LOCK;
+    return { state: 'unlocked' };
   }
   for (;;) {
     let created: boolean;
@@ -98,26 +91,46 @@ export async function acquireLock(cacheDir: string, key: string, opts: LockOptio
       created = tryCreate(file, me);
     } catch (err) {
       log.v(1, `cache: cannot lock ${file} (${(err as Error).message}); continuing without the lock`);
-      return NO_LOCK;
+      return { state: 'unlocked' };
     }
     if (created) {
       log.v(7, `cache: lock ${file} acquired`);
-      return holdLock(file, me.nonce);
+      return { state: 'held', lock: holdLock(file, me.nonce) };
     }
     const verdict = inspect(file, seen, Date.now());
     if (verdict.stale && breakLock(file, verdict.stale.id)) {
       log.v(2, `cache: broke the lock of ${verdict.stale.why}`);
       continue;
     }
+    const holder = verdict.holder ?? 'unknown holder';
     if (verdict.holder) log.v(7, `cache: waiting for ${verdict.holder}`);
-    if (opts.ready()) return NO_LOCK;
-    if (signal.aborted) throw new TimeoutError(`get-token timed out waiting for another kubelogin to finish logging in (${file}); raise --timeout`);
-    if (Date.now() - waitStart >= timeoutMs) {
-      log.warn(`another kubelogin (${verdict.holder ?? 'unknown holder'}) has held the token cache lock for ${Math.round((Date.now() - waitStart) / 1000)}s; continuing without it (lock file ${file})`);
-      return NO_LOCK;
-    }
-    await sleep(delay * (0.5 + Math.random()), signal);
+    if (opts.ready()) return { state: 'ready' };
+    if (signal.aborted) return { state: 'timed-out', holder };
+    if (Date.now() - waitStart >= timeoutMs) return { state: 'failed-open', holder, waitedMs: Date.now() - waitStart };
+    await sleep(Math.min(delay * (0.5 + Math.random()), Math.max(1, timeoutMs - (Date.now() - waitStart))), signal);
     delay = Math.min(delay * 1.5, POLL_MAX_MS);
+  }
+}
+
+/** The one-line warning for a wait that gave up on a live holder. */
+export function failedOpenWarning(file: string, r: { holder: string; waitedMs: number }): string {
+  return `another kubelogin (${r.holder}) has held the token cache lock for ${Math.round(r.waitedMs / 1000)}s; continuing without it (lock file ${file})`;
+}
+
+/** The lock, or NO_LOCK when the wait failed open (one warning) or ready() came true; a TimeoutError when the signal fired. */
+export async function acquireLock(cacheDir: string, key: string, opts: LockOptions): Promise<Lock> {
+  const r = await waitForLock(cacheDir, key, opts);
+  const file = lockFilePath(cacheDir, key);
+  switch (r.state) {
+    case 'held':
+      return r.lock;
+    case 'timed-out':
+      throw new TimeoutError(`get-token timed out waiting for another kubelogin to finish logging in (${file}); raise --timeout`);
+    case 'failed-open':
+      opts.log.warn(failedOpenWarning(file, r));
+      return NO_LOCK;
+    default:
+      return NO_LOCK;
   }
 }
 

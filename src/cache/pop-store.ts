@@ -8,7 +8,8 @@ import type { Env } from '../cli/env';
 import { writeFileAtomic } from '../platform/files';
 import type { Logger } from '../platform/log';
 import { loadCacheKey } from './keyring';
-import { acquireLock, lockTimeoutMs, type Lock } from './lock';
+import { waitForIdentityLock, type WaitOutcome } from './early-lock';
+import { cacheFolderGate } from './folder';
 import { msalCachePlugin } from './msal-plugin';
 import { popFilePath, readPopEntry, sealPopEntry, type PopEntry } from './pop-entry';
 import { cacheReport } from './report';
@@ -18,9 +19,12 @@ export interface PopStore {
   readonly file: string;
   /** The entry if its access token is fresh; anything unusable is a miss (reported once). */
   fresh(): Promise<PopEntry | undefined>;
-  /** Waits for this identity's lock, or for another run to write a new entry. */
-  lock(signal: AbortSignal, overallTimeoutMs: number, holderMayPrompt: boolean): Promise<Lock>;
-  msalPlugin(): Promise<ICachePlugin>;
+  /** Waits for this identity's lock, or for another run to write a new entry, until `deadline`. */
+  lock(deadline: number, loginMethod: string): Promise<WaitOutcome>;
+  /** MSAL's persistent cache for this identity; undefined when the folder may not be used. */
+  msalPlugin(): Promise<ICachePlugin | undefined>;
+  /** Whether this run may use the cache folder at all (src/cache/folder.ts); said once when not. */
+  usable(): boolean;
   save(entry: PopEntry): Promise<void>;
 }
 
@@ -28,6 +32,7 @@ export function openPopStore(cacheDir: string, key: string, deps: { log: Logger;
   const { log, env, now } = deps;
   const file = popFilePath(cacheDir, key);
   const report = cacheReport(log);
+  const usable = cacheFolderGate(cacheDir, env, report);
   let keyPromise: Promise<Buffer | undefined> | undefined;
   const cacheKey = () => (keyPromise ??= loadCacheKey({ env, log, cacheDir }));
   const stamp = () => {
@@ -41,22 +46,26 @@ export function openPopStore(cacheDir: string, key: string, deps: { log: Logger;
 
   return {
     file,
+    usable,
     async fresh() {
+      if (!usable()) return undefined;
       const read = await readPopEntry(file, key, cacheKey);
       if (read.kind === 'bad') return void report.problem(`not using the cached PoP key: ${read.why}; making a new one`);
       if (read.kind === 'locked') return void log.v(1, `cache: ${file} is encrypted with the OS keyring's key, which is not reachable now; making a new PoP key`);
       if (read.kind === 'absent') return undefined;
       return servable(read, now(), deps.since);
     },
-    lock(signal, overallTimeoutMs, holderMayPrompt) {
+    lock(deadline, loginMethod) {
+      if (!usable()) return Promise.resolve({ state: 'failed-open' });
       // A peer that finishes writes a new entry (a new inode): stop waiting and read it.
       const before = stamp();
-      return acquireLock(cacheDir, key, { signal, log, ready: () => stamp() !== before, timeoutMs: lockTimeoutMs(env, overallTimeoutMs, holderMayPrompt) });
+      return waitForIdentityLock(cacheDir, key, { env, deadline, loginMethod, log, now, ready: () => stamp() !== before });
     },
-    msalPlugin() {
-      return msalCachePlugin(cacheDir, key, { log, env, report, cacheKey });
+    async msalPlugin() {
+      return usable() ? msalCachePlugin(cacheDir, key, { log, env, report, cacheKey }) : undefined;
     },
     async save(entry) {
+      if (!usable()) return;
       try {
         writeFileAtomic(file, sealPopEntry(entry, key, await cacheKey()));
       } catch (err) {

@@ -11,42 +11,59 @@ export interface CachedToken {
   expiresOn: number;
 }
 
+/** A token file's content: the token and the cache key of the identity it was written for (as in PoP entries). */
+export interface TokenFileEntry extends CachedToken {
+  /** An entry copied or planted under another identity's file name is a miss. */
+  id: string;
+}
+
 /** A token is served from cache only while it stays valid for more than this. */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
 export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+/**
+ * No access token lives this long (Entra ID's are 1–28 h): an expiry further out is not a time an
+ * upstream meant (az answering expires_on 1e300), and is neither cached nor printed.
+ */
+export const MAX_TOKEN_LIFETIME_MS = 366 * 24 * 3600_000;
 
 export function tokenFilePath(cacheDir: string, key: string): string {
   return join(cacheDir, 'tokens', `${key}.json`);
 }
 
 /** The entry in a token file's text, or undefined for anything else (truncated, wrong shape, unknown version). */
-export function parseTokenFile(text: string): CachedToken | undefined {
-  let data: Partial<CachedToken> | null;
+export function parseTokenFile(text: string): TokenFileEntry | undefined {
+  let data: Partial<TokenFileEntry> | null;
   try {
-    data = JSON.parse(text) as Partial<CachedToken> | null;
+    data = JSON.parse(text) as Partial<TokenFileEntry> | null;
   } catch {
     return undefined;
   }
-  if (data?.v !== 1 || typeof data.token !== 'string' || !data.token || typeof data.expiresOn !== 'number' || !Number.isFinite(data.expiresOn)) return undefined;
-  return { v: 1, token: data.token, expiresOn: data.expiresOn };
+  if (data?.v !== 1 || typeof data.id !== 'string' || typeof data.token !== 'string' || !data.token || typeof data.expiresOn !== 'number' || !Number.isFinite(data.expiresOn)) return undefined;
+  return { v: 1, id: data.id, token: data.token, expiresOn: data.expiresOn };
 }
 
 /** A token file's entry and when it was written (its mtime, epoch ms). */
 export interface TokenRead {
-  entry: CachedToken;
+  entry: TokenFileEntry;
   writtenAt: number;
 }
 
 /**
- * The hit path's read. Best effort: any problem (absent, foreign, symlink, readable by others,
- * corrupt) is a miss, never an error; the full path then reports and repairs it.
+ * The hit path's read of identity `key`'s entry. Best effort: any problem (absent, foreign, symlink,
+ * readable by others, corrupt, written for another identity) is a miss, never an error; the full
+ * path then reports and repairs it.
  */
-export function readTokenFile(file: string): CachedToken | undefined {
-  return readTokenFileAt(file)?.entry;
+export function readTokenFile(cacheDir: string, key: string): TokenFileEntry | undefined {
+  return readTokenEntry(cacheDir, key)?.entry;
 }
 
 /** readTokenFile, with the write time read from the same open file (so it belongs to that content). */
-export function readTokenFileAt(file: string): TokenRead | undefined {
+export function readTokenEntry(cacheDir: string, key: string): TokenRead | undefined {
+  const read = readTokenFileAt(tokenFilePath(cacheDir, key));
+  return read?.entry.id === key ? read : undefined;
+}
+
+function readTokenFileAt(file: string): TokenRead | undefined {
   try {
     let writtenAt = 0;
     const data = readBounded(file, MAX_TOKEN_FILE_BYTES, {
@@ -63,8 +80,15 @@ export function readTokenFileAt(file: string): TokenRead | undefined {
   }
 }
 
-export function isFresh(t: CachedToken | undefined, now: number): t is CachedToken {
-  return !!t && t.expiresOn - now > REFRESH_AHEAD_MS;
+/** Servable: valid for more than REFRESH_AHEAD_MS and not absurdly far out (such an entry is a miss, and replaced). */
+export function isFresh(t: Pick<CachedToken, 'expiresOn'> | undefined, now: number): boolean {
+  return !!t && t.expiresOn - now > REFRESH_AHEAD_MS && t.expiresOn - now <= MAX_TOKEN_LIFETIME_MS;
+}
+
+/** Why an upstream's expiry (epoch ms) cannot be cached or printed, or undefined when it is a sane future time. */
+export function expiryProblem(expiresOn: number, now: number): 'invalid' | 'expired' | undefined {
+  if (!Number.isFinite(expiresOn) || expiresOn - now > MAX_TOKEN_LIFETIME_MS) return 'invalid';
+  return expiresOn <= now ? 'expired' : undefined;
 }
 
 /**

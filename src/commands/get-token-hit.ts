@@ -1,47 +1,69 @@
-// The cache-hit fast path: no yargs, MSAL, jose, js-yaml, network or keyring. On a miss it takes the
-// identity's lock here, before dist/heavy.cjs loads, so parallel runs wait for one login in light
-// processes (src/cache/early-lock.ts). Anything unusual returns undefined and the full path takes
-// over (and reports errors properly).
-import { quickParse } from '../cli/argv';
+// The cache-hit fast path: no yargs, MSAL, jose, js-yaml, network or keyring. On a miss it waits for
+// the identity's lock here, before dist/heavy.cjs loads, so parallel runs wait for one login in light
+// processes (src/cache/early-lock.ts), and returns a Handover that main.ts passes to the full path:
+// the run's one deadline, the parsed flags and how the wait ended. Anything unusual is a plain miss
+// and the full path takes over (and reports errors properly).
+import { quickParse, type QuickArgs } from '../cli/argv';
 import type { Env } from '../cli/env';
 import { popApplies, resolveTokenOptions, validateTokenOptions } from '../cli/options';
-import { lockBeforeLogin } from '../cache/early-lock';
+import { waitForIdentityLock, type LockHandover } from '../cache/early-lock';
+import { cacheFolderReady, prepareCacheFolder } from '../cache/folder';
 import { cacheKey, identityFor } from '../cache/key';
-import { processStartedAt, readTokenFileAt, servable, tokenFilePath } from '../cache/token-file';
+import { processStartedAt, readTokenEntry, servable, type CachedToken } from '../cache/token-file';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
+import { createLogger } from '../platform/log';
+
+/** What the light bundle hands the full path: an explicit value, never process-global state. */
+export interface Handover {
+  /** When this process started its run (epoch ms): the deadline is this + --timeout. */
+  startedAt: number;
+  /** get-token's flags as the light parser read them, so a miss need not load yargs. */
+  quick?: QuickArgs;
+  /** How the light bundle's wait for the identity's lock ended, when it waited. */
+  lock?: LockHandover;
+}
+
+export type HitResult = { hit: string } | { handover: Handover };
 
 /** `beforeLock` runs when the hit misses, before the lock is taken (main.ts installs its signal handlers then). */
-export async function tryCacheHit(args: string[], env: Env, now: () => number, stderr: (line: string) => void, beforeLock = () => {}): Promise<string | undefined> {
+export async function tryCacheHit(args: string[], env: Env, startedAt: number, now: () => number, stderr: (line: string) => void, beforeLock = () => {}): Promise<HitResult> {
   const parsed = quickParse(args);
-  if (!parsed) return undefined;
+  const miss: HitResult = { handover: { startedAt, quick: parsed } };
+  if (!parsed) return miss;
   try {
     const { options } = resolveTokenOptions(parsed.flags, env);
     validateTokenOptions(options);
-    if (!options.serverId) return undefined;
+    if (!options.serverId) return miss;
     const { apiVersion, note } = readExecInfo(env.KUBERNETES_EXEC_INFO);
     const key = cacheKey(identityFor(options, env));
     if (popApplies(options)) {
-      if (options.forceRefresh) return undefined;
+      if (options.forceRefresh) return miss;
       // Its own small bundle: node:crypto and the keyring module load only for PoP (see scripts/build.mjs).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { popCacheHit } = require('./pop.cjs') as typeof import('./get-token-pop-hit');
       const credential = await popCacheHit({ options, key, apiVersion, env, now, verbosity: parsed.verbosity, stderr });
       if (credential && note && parsed.verbosity >= 1) stderr(`${note}\n`);
-      return credential;
+      return credential ? { hit: credential } : miss;
     }
     // --force-refresh: only a token fetched after this run began will do (one a parallel forced run got).
     const since = options.forceRefresh ? processStartedAt() : undefined;
-    let cached = servable(readTokenFileAt(tokenFilePath(options.cacheDir, key)), now(), since);
+    // A folder not yet prepared (or one kubelogin must not use) is a miss; the full path says why.
+    const folderReady = cacheFolderReady(options.cacheDir, env);
+    let cached: CachedToken | undefined = folderReady ? servable(readTokenEntry(options.cacheDir, key), now(), since) : undefined;
     if (!cached) {
-      const { cacheDir, timeoutMs, loginMethod } = options;
+      if (!folderReady && !prepareCacheFolder(options.cacheDir, env).ok) return miss;
       beforeLock();
-      cached = await lockBeforeLogin(cacheDir, key, { env, timeoutMs, loginMethod, verbosity: parsed.verbosity, stderr, now, since });
+      const log = createLogger(parsed.verbosity, stderr);
+      const waited = await waitForIdentityLock(options.cacheDir, key, { env, deadline: startedAt + options.timeoutMs, loginMethod: options.loginMethod, log, now, since });
+      if (waited.state !== 'ready') return { handover: { startedAt, quick: parsed, lock: waited } };
+      if (!waited.token) return miss;
+      cached = waited.token;
     }
-    if (!cached) return undefined;
+    if (!cached) return miss;
     if (note && parsed.verbosity >= 1) stderr(`${note}\n`);
     if (parsed.verbosity >= 5) stderr(`get-token: login=${options.loginMethod} served from cache${since ? ' (fetched by a parallel forced run)' : ''} (key ${key}, expires ${new Date(cached.expiresOn).toISOString()})\n`);
-    return formatExecCredential(apiVersion, cached.token, cached.expiresOn);
+    return { hit: formatExecCredential(apiVersion, cached.token, cached.expiresOn) };
   } catch {
-    return undefined;
+    return miss;
   }
 }

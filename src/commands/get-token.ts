@@ -5,12 +5,12 @@ import { scopeFor, authorityHostFor, popApplies, type TokenOptions } from '../cl
 import { runSecrets, type Env } from '../cli/env';
 import { authorityMetadataStore } from '../cache/authority-metadata';
 import { cacheKey, identityFor } from '../cache/key';
-import { mayPrompt } from '../cache/lock';
+import { NO_LOCK } from '../cache/lock';
 import type { PopEntry } from '../cache/pop-entry';
 import { openPopStore } from '../cache/pop-store';
 import { openTokenStore } from '../cache/store';
-import { processStartedAt, type CachedToken } from '../cache/token-file';
-import { UsageError, TimeoutError } from '../errors';
+import { expiryProblem, processStartedAt, type CachedToken } from '../cache/token-file';
+import { AuthError, UsageError, TimeoutError } from '../errors';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
 import { parsePopClaims } from '../login/pop';
 import { newPopKey, popKid, signPopToken, type RsaPrivateJwk } from '../login/pop-token';
@@ -18,6 +18,7 @@ import { loginFor } from '../login/select';
 import { signInDecision } from '../login/sign-in-policy';
 import type { LoginContext, TokenSource } from '../login/types';
 import type { Logger } from '../platform/log';
+import type { Handover } from './get-token-hit';
 
 export interface GetTokenDeps {
   env: Env;
@@ -28,6 +29,8 @@ export interface GetTokenDeps {
   stderrIsTTY?: boolean;
   /** When this run began (epoch ms; default: process start): --force-refresh serves no token written before it. */
   startedAt?: number;
+  /** From the light bundle: the run's start (the deadline's origin) and how its lock wait ended. */
+  handover?: Handover;
 }
 
 /** A token as the use case serves it, and where it came from (whoami shows that). */
@@ -74,11 +77,23 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
     v: 1, token: t.token, expiresOn: t.expiresOn, source, ...('key' in t && u !== undefined && { pop: { key: t.key, u } }),
   });
 
-  const cached = await store.fresh();
-  if (cached) return served(cached, 'cache');
-
-  const signal = AbortSignal.timeout(o.timeoutMs);
-  const lock = await store.lock(signal, o.timeoutMs, mayPrompt(o.loginMethod));
+  // One deadline for the whole run, counted from the process's start, across the light → full hand-over.
+  const deadline = (deps.handover?.startedAt ?? now()) + o.timeoutMs;
+  const signal = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+  let waited = deps.handover?.lock;
+  if (waited?.state === 'held' && waited.key !== key) {
+    // The light parser saw another identity (should not happen): do not log in under its lock.
+    waited.lock.release();
+    waited = undefined;
+  }
+  if (!waited) {
+    const cached = await store.fresh();
+    if (cached) return served(cached, 'cache');
+    const r = await store.lock(deadline, o.loginMethod);
+    waited = r.state === 'ready' ? { state: 'failed-open' } : r;
+  }
+  if (waited.state === 'timed-out') throw new TimeoutError(waited.message);
+  const lock = waited.state === 'held' ? waited.lock : NO_LOCK;
   try {
     const again = await store.fresh();
     if (again) return served(again, 'cache');
@@ -101,18 +116,19 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
       promptWhy: person?.why,
       cachePlugin: await store.msalPlugin(),
       popKey,
-      authorityMetadata: authorityMetadataStore(o.cacheDir, now),
+      authorityMetadata: store.usable() ? authorityMetadataStore(o.cacheDir, now) : undefined,
     };
     const login = loginFor(o.loginMethod);
     const token = await login(ctx);
     if (signal.aborted) throw new TimeoutError('get-token timed out; raise --timeout');
+    checkExpiry(o.loginMethod, token.expiresOn, now());
     const entry: CachedToken = { v: 1, token: token.token, expiresOn: token.expiresOn };
     if (popStore && popKey) {
       const popEntry: PopEntry = { ...entry, key: { ...popKey } };
       await popStore.save(popEntry);
       return served(popEntry, token.source ?? 'new');
     }
-    tokenStore?.save(entry);
+    tokenStore?.save({ ...entry, id: key });
     return served(entry, token.source ?? 'new');
   } finally {
     lock.release();
@@ -122,3 +138,19 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
 function requireServerId(o: TokenOptions): void {
   if (!o.serverId) throw new UsageError('server-id is required: pass --server-id <AAD server application ID> (for AKS: 6dae42f8-4368-4678-94ff-3960e28e3630)');
 }
+
+/** An upstream token is printed and cached only with a sane future expiry (issue 10: az answering 1e300 or 1969). */
+function checkExpiry(loginMethod: string, expiresOn: number, now: number): void {
+  const problem = expiryProblem(expiresOn, now);
+  if (!problem) return;
+  const check = EXPIRY_REMEDY[loginMethod] ?? 'check this machine\'s clock and the identity provider\'s answer (-v 9)';
+  if (problem === 'expired') {
+    throw new AuthError(`the token --login ${loginMethod} returned had already expired (at ${new Date(expiresOn).toISOString()}); not printing it: ${check}`);
+  }
+  throw new AuthError(`the token --login ${loginMethod} returned has an expiry that is not a valid time (${expiresOn} ms since 1970); not caching or printing it: ${check}`);
+}
+
+const EXPIRY_REMEDY: Record<string, string> = {
+  azurecli: 'check `az account get-access-token`, sign in again with `az login`, or update the Azure CLI',
+  azd: 'check `azd auth token`, sign in again with `azd auth login`, or update the Azure Developer CLI',
+};

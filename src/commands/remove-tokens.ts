@@ -1,11 +1,12 @@
-// remove-cache-dir / remove-tokens: without identity flags, delete the whole cache folder (as
-// Azure/kubelogin does) and its keyring key; with identity flags (--server-id ...) or --context NAME, delete only that
+// remove-cache-dir / remove-tokens: without identity flags, delete everything kubelogin wrote in the
+// cache folder (and the folder, when nothing else is in it) and its keyring key; with identity flags (--server-id ...) or --context NAME, delete only that
 // identity's token file, MSAL cache and lock, leaving every other cluster's login in place.
 import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ENV, type Env } from '../cli/env';
 import { resolveTokenOptions, validateTokenOptions, type TokenOptions } from '../cli/options';
 import { cacheKey, identityFor } from '../cache/key';
+import { removableFolder, removeCacheFolder } from '../cache/folder';
 import { deleteCacheKey } from '../cache/keyring';
 import { lockFilePath } from '../cache/lock';
 import { msalCacheFilePath } from '../cache/msal-plugin';
@@ -32,14 +33,18 @@ interface Deps {
 export async function removeTokens(input: RemoveInput, deps: Deps): Promise<void> {
   if (input.context) return removeIdentity(contextIdentity(input, deps), deps);
   if (input.identity) return removeIdentity({ options: input.identity, env: deps.env }, deps);
+  let removed: boolean;
   try {
-    rmSync(input.cacheDir, { recursive: true, force: true });
+    // Only what kubelogin writes: the folder stays if it holds anything else (src/cache/folder.ts).
+    removed = removeCacheFolder(input.cacheDir);
   } catch (err) {
     throw new ConfigError(`unable to delete authentication record cache in "${input.cacheDir}": ${(err as Error).message}`);
   }
   // The folder's MSAL cache key goes too; nothing it encrypted is left.
   const keyDeleted = await deleteCacheKey(deps.env, input.cacheDir);
-  deps.log.v(1, `removed the token cache folder ${input.cacheDir}${keyDeleted ? ' and its key in the OS keyring' : ''}`);
+  const key = keyDeleted ? ' and its key in the OS keyring' : '';
+  if (removed) deps.log.v(1, `removed the token cache folder ${input.cacheDir}${key}`);
+  else deps.log.v(0, `removed kubelogin's token cache from ${input.cacheDir}${key}; kept the folder, which holds files kubelogin did not write`);
 }
 
 interface ResolvedIdentity {
@@ -49,6 +54,8 @@ interface ResolvedIdentity {
 }
 
 function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
+  const folder = removableFolder(options.cacheDir);
+  if (folder) throw new ConfigError(`unable to delete authentication record cache in "${options.cacheDir}": ${folder}`);
   const key = cacheKey(identityFor(options, env));
   const files = [tokenFilePath(options.cacheDir, key), popFilePath(options.cacheDir, key), msalCacheFilePath(options.cacheDir, key), lockFilePath(options.cacheDir, key)];
   for (const file of files) {

@@ -2,8 +2,8 @@
 // or a crash sees the old content or the new, never a torn file. A symlink or another user's file
 // where a cache file belongs is refused, never followed or replaced.
 import {
-  chmodSync, closeSync, constants, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync,
-  readdirSync, renameSync, statSync, unlinkSync, writeSync, type Stats,
+  chmodSync, closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync,
+  readdirSync, renameSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readBounded, UnreadableFileError } from './read-bounded';
@@ -21,26 +21,27 @@ export function uniqueSuffix(): string {
 
 const myUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
 
-function ownedByMe(st: Stats): boolean {
+/** True when this process's user owns the file (always, where there are no uids). */
+export function ownedByMe(st: Stats): boolean {
   const uid = myUid();
   return uid === undefined || st.uid === uid;
 }
 
-/** Creates the folder (and parents) 0700, tightening an existing one that is looser. */
+/**
+ * Creates a subfolder of a prepared cache folder 0700 (not its parents: src/cache/folder.ts decides
+ * whether the cache folder itself may be used), tightening an existing one of ours that is looser.
+ */
 export function ensurePrivateDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    // Recursive mkdir reports ENOENT on a read-only disk; ask again to get the real reason (EROFS).
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(dir))) throw err;
     mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const st = lstatSync(dir);
-  // A symlinked folder (e.g. ~/.kube on another disk) is fine when its target is ours.
-  const target = st.isSymbolicLink() ? statSync(dir) : st;
-  if (!target.isDirectory()) throw new RefusedFileError(`${dir} is not a directory`);
-  if (!ownedByMe(target)) throw new RefusedFileError(`${dir} is owned by another user (uid ${target.uid})`);
-  if ((target.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  if (st.isSymbolicLink()) throw new RefusedFileError(`${dir} is a symbolic link`);
+  if (!st.isDirectory()) throw new RefusedFileError(`${dir} is not a directory`);
+  if (!ownedByMe(st)) throw new RefusedFileError(`${dir} is owned by another user (uid ${st.uid})`);
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 /** Throws RefusedFileError when `file` exists but is not ours to replace. */

@@ -117,8 +117,9 @@ describe('get-token --login azurecli', () => {
 
   describe('a slow az is killed at the timeout, with its process group', () => {
     const cases: Array<{ name: string; args: string[]; env: EnvPatch }> = [
-      { name: 'AZURE_CLI_TIMEOUT=1s', args: [], env: { AZURE_CLI_TIMEOUT: '1s' } },
-      { name: '--timeout 1s', args: ['--timeout', '1s'], env: {} },
+      // 2 s, counted from the plugin's start (one deadline for the run): time for the fake to start its child.
+      { name: 'AZURE_CLI_TIMEOUT=2s', args: [], env: { AZURE_CLI_TIMEOUT: '2s' } },
+      { name: '--timeout 2s', args: ['--timeout', '2s'], env: {} },
     ];
     for (const c of cases) {
       it(c.name, async () => {
@@ -126,7 +127,7 @@ describe('get-token --login azurecli', () => {
         setUp({ delayMs: 15_000, grandchildPidFile: pidFile });
         const r = await getToken(c.args, c.env);
         assert.equal(r.code, 1);
-        assert.equal(r.stderr, 'Error: Azure CLI did not answer within 1s: check that `az account get-access-token` works, or raise --timeout (AZURE_CLI_TIMEOUT)\n');
+        assert.equal(r.stderr, 'Error: Azure CLI did not answer within 2s: check that `az account get-access-token` works, or raise --timeout (AZURE_CLI_TIMEOUT)\n');
         assert.ok(r.durationMs < 4_000, `${r.durationMs} ms`);
         assert.equal(isRunning(Number(fs.readFileSync(pidFile, 'utf8'))), false, 'az\'s child was killed too');
       });

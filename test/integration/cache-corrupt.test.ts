@@ -153,7 +153,7 @@ describe('damaged cache state', () => {
     const full = (await getToken(cacheDir)).durationMs;
     let interrupted = 0;
     for (let i = 0; i < 10; i++) {
-      fs.writeFileSync(tokenFile, JSON.stringify({ v: 1, token: 'expired', expiresOn: Date.now() - 1000 }));
+      fs.writeFileSync(tokenFile, JSON.stringify({ v: 1, id: path.basename(tokenFile, '.json'), token: 'expired', expiresOn: Date.now() - 1000 }));
       fs.rmSync(msalFile, { force: true });
       const child = spawnKubelogin(args(cacheDir), { env: emulatorEnv(emu) });
       const done = collect(child);

@@ -80,7 +80,7 @@ describe('cache folder permissions and hazards', () => {
   it('a symlinked token file is refused: token printed, one warning, the link and its target untouched', async () => {
     const { cacheDir, tokenFile } = await warmFiles();
     const target = path.join(makeTempDir(), 'elsewhere.json');
-    fs.writeFileSync(target, JSON.stringify({ v: 1, token: 'planted-token', expiresOn: Date.now() + 86400_000 }), { mode: 0o600 });
+    fs.writeFileSync(target, JSON.stringify({ v: 1, id: path.basename(tokenFile, '.json'), token: 'planted-token', expiresOn: Date.now() + 86400_000 }), { mode: 0o600 });
     fs.rmSync(tokenFile);
     fs.symlinkSync(target, tokenFile);
     const before = fs.readFileSync(target, 'utf8');
@@ -96,7 +96,7 @@ describe('cache folder permissions and hazards', () => {
 
   it('another user\'s token file is refused: token printed, one warning, file untouched', { skip: !isRoot && 'needs root to chown' }, async () => {
     const { cacheDir, tokenFile } = await warmFiles();
-    fs.writeFileSync(tokenFile, JSON.stringify({ v: 1, token: 'their-token', expiresOn: Date.now() + 86400_000 }), { mode: 0o600 });
+    fs.writeFileSync(tokenFile, JSON.stringify({ v: 1, id: path.basename(tokenFile, '.json'), token: 'their-token', expiresOn: Date.now() + 86400_000 }), { mode: 0o600 });
     fs.chownSync(tokenFile, 12345, 12345);
     const r = await getToken(cacheDir);
     assert.equal(r.code, 0, r.stderr);
@@ -124,7 +124,7 @@ describe('cache folder permissions and hazards', () => {
   });
 
   it('a full disk: token printed, exit 0, exactly one warning', { skip: NO_UNSHARE }, async () => {
-    const r = await onPrivateMount(path.join(makeTempDir(), 'cache'), 'mkdir -m 700 "$0/tokens" "$0/msal" "$0/locks" && (dd if=/dev/zero of="$0/filler" bs=4k 2>/dev/null || true)');
+    const r = await onPrivateMount(path.join(makeTempDir(), 'cache'), 'mkdir -m 700 "$0/tokens" "$0/msal" "$0/locks" && : > "$0/.kubelogin-cache" && (dd if=/dev/zero of="$0/filler" bs=4k 2>/dev/null || true)');
     assert.equal(r.code, 0, r.stderr);
     assert.ok(JSON.parse(r.stdout).status.token);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);

@@ -157,7 +157,8 @@ describe('get-token --login msi', () => {
     });
 
     it('gives up within a short --timeout', async () => {
-      const r = await getToken(['--timeout', '1s'], { AZURE_POD_IDENTITY_AUTHORITY_HOST: deadUrl });
+      // 2 s from the plugin's start (one deadline for the run): room for a retry after Node and MSAL load.
+      const r = await getToken(['--timeout', '2s'], { AZURE_POD_IDENTITY_AUTHORITY_HOST: deadUrl });
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^Error: cannot reach the managed identity endpoint .* after [1-3] attempts?: /m);
       assert.ok(r.durationMs < 3_000, `${r.durationMs} ms`);

@@ -119,7 +119,8 @@ async function azd() {
   if (behaviour.loggedIn === false) return { code: 1, stderr: 'ERROR: not logged in, run `azd auth login` to login\n' };
   const scope = flag('--scope');
   const { token, expiresOn } = await tokenFor(scope && scope.replace(/\/\.default$/, ''));
-  return { stdout: JSON.stringify({ token, expiresOn: new Date(expiresOn * 1000).toISOString().replace(/\.\d+Z$/, 'Z') }) + '\n' };
+  const expiry = behaviour.expiresOnText ?? new Date(expiresOn * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return { stdout: JSON.stringify({ token, expiresOn: expiry }) + '\n' };
 }
 
 // ---- tokens ----

@@ -10,6 +10,8 @@ export interface FakeToolBehaviour {
   token?: string;
   /** Epoch seconds reported as the expiry (default: the emulator's). */
   expiresOn?: number;
+  /** azd: printed as `expiresOn` verbatim instead of the RFC 3339 form of `expiresOn` above. */
+  expiresOnText?: string;
   /** az: 'old' prints only the local-time `expiresOn` (az < 2.54); default prints `expires_on` too. */
   format?: 'old' | 'new';
   /** Exit with this code and `stderr` instead of answering. */

@@ -21,14 +21,19 @@ function withUmask<T>(mask: number, fn: () => T): T {
 }
 
 describe('writeFileAtomic', () => {
-  it('creates 0700 folders and a 0600 file even under umask 000', () => {
+  it('creates a 0700 subfolder and a 0600 file even under umask 000', () => {
     const dir = makeTempDir();
-    const file = path.join(dir, 'a', 'b', 'f.json');
+    const file = path.join(dir, 'tokens', 'f.json');
     withUmask(0, () => writeFileAtomic(file, 'hello'));
     assert.equal(fs.readFileSync(file, 'utf8'), 'hello');
     assert.equal(mode(file), 0o600);
     assert.equal(mode(path.dirname(file)), 0o700);
-    assert.equal(mode(path.join(dir, 'a')), 0o700);
+  });
+
+  it('never creates the cache folder itself (src/cache/folder.ts decides on that)', () => {
+    const dir = path.join(makeTempDir(), 'cache');
+    assert.throws(() => writeFileAtomic(path.join(dir, 'tokens', 'f.json'), 'x'), /ENOENT/);
+    assert.equal(fs.existsSync(dir), false);
   });
 
   it('tightens an existing 0755 folder and replaces a 0644 file with a 0600 one, leaving no temp file', () => {
@@ -74,12 +79,13 @@ describe('writeFileAtomic', () => {
     assert.throws(() => ensurePrivateDir(dir), RefusedFileError);
   });
 
-  it('accepts a symlinked folder whose target is ours (e.g. ~/.kube on another disk)', () => {
+  it('refuses a symlinked subfolder and leaves its target alone', () => {
     const dir = makeTempDir();
-    fs.mkdirSync(path.join(dir, 'real'), { mode: 0o700 });
-    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'cache'));
-    writeFileAtomic(path.join(dir, 'cache', 'f.json'), 'ok');
-    assert.equal(fs.readFileSync(path.join(dir, 'real', 'f.json'), 'utf8'), 'ok');
+    fs.mkdirSync(path.join(dir, 'real'), { mode: 0o755 });
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'tokens'));
+    assert.throws(() => writeFileAtomic(path.join(dir, 'tokens', 'f.json'), 'x'), /is a symbolic link/);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'real')), []);
+    assert.equal(mode(path.join(dir, 'real')), 0o755);
   });
 });
 

@@ -21,9 +21,10 @@ const HOOK = `process.on('exit', () => require('fs').writeFileSync(process.env.M
 function warmCache(args: string[], env: Record<string, string>): string {
   const parsed = quickParse(args)!;
   const o = resolveTokenOptions(parsed.flags, env).options;
-  const file = tokenFilePath(o.cacheDir, cacheKey(identityFor(o, env)));
+  const key = cacheKey(identityFor(o, env));
+  const file = tokenFilePath(o.cacheDir, key);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, JSON.stringify({ v: 1, token: 'cached-access-token', expiresOn: Date.now() + 24 * 3600_000 }), { mode: 0o600 });
+  fs.writeFileSync(file, JSON.stringify({ v: 1, id: key, token: 'cached-access-token', expiresOn: Date.now() + 24 * 3600_000 }), { mode: 0o600 });
   return file;
 }
 
@@ -188,7 +189,7 @@ describe('the cache-hit path', () => {
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await new Promise((resolve) => setTimeout(resolve, 400));
-    fs.writeFileSync(file, JSON.stringify({ v: 1, token: 'peer-refreshed-token', expiresOn: Date.now() + 3600_000 }), { mode: 0o600 });
+    fs.writeFileSync(file, JSON.stringify({ v: 1, id: key, token: 'peer-refreshed-token', expiresOn: Date.now() + 3600_000 }), { mode: 0o600 });
     peer.release();
     assert.equal(await exited, 0);
     assert.equal(JSON.parse(stdout).status.token, 'peer-refreshed-token', 'not the older cached-access-token');
