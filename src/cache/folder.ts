@@ -124,6 +124,21 @@ function create(dir: string): void {
     return;
   }
   writeMarker(dir, 'created');
+  // A run that fails before it caches anything (bad input) leaves no file behind.
+  process.once('exit', () => removeIfUnused(dir));
+}
+
+/** Removes a folder this run created when it still holds nothing but the marker and empty subfolders. */
+function removeIfUnused(dir: string): void {
+  try {
+    for (const name of TOOL_SUBFOLDERS) {
+      try { rmdirSync(join(dir, name)); } catch { /* absent, or in use */ }
+    }
+    if (readdirSync(dir).every((name) => name === MARKER)) {
+      unlinkSync(join(dir, MARKER));
+      rmdirSync(dir);
+    }
+  } catch { /* another run is using it */ }
 }
 
 /** The marker's origin, when it is a regular file of ours. */
