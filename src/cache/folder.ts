@@ -131,13 +131,12 @@ function create(dir: string): void {
 /** Removes a folder this run created when it still holds nothing but the marker and empty subfolders. */
 function removeIfUnused(dir: string): void {
   try {
-    for (const name of TOOL_SUBFOLDERS) {
-      try { rmdirSync(join(dir, name)); } catch { /* absent, or in use */ }
-    }
-    if (readdirSync(dir).every((name) => name === MARKER)) {
-      unlinkSync(join(dir, MARKER));
-      rmdirSync(dir);
-    }
+    const names = readdirSync(dir);
+    const emptySub = (name: string) => TOOL_SUBFOLDERS.includes(name) && readdirSync(join(dir, name)).length === 0;
+    if (!names.every((name) => name === MARKER || emptySub(name))) return;
+    for (const name of names) if (name !== MARKER) rmdirSync(join(dir, name));
+    unlinkSync(join(dir, MARKER));
+    rmdirSync(dir);
   } catch { /* another run is using it */ }
 }
 
