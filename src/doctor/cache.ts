@@ -2,7 +2,7 @@
 // token, none, or a file get-token would refuse. Read-only: nothing is created, repaired or removed.
 import { lstatSync, readFileSync, type Stats } from 'node:fs';
 import { cacheKey, identityFor } from '../cache/key';
-import { isFresh, parseTokenFile, tokenFilePath } from '../cache/token-file';
+import { expiryProblem, isFresh, parseTokenFile, tokenFilePath } from '../cache/token-file';
 import { popApplies } from '../cli/options';
 import { contextHint, fail, pass, type CheckResult, type Subject } from './check';
 
@@ -38,7 +38,8 @@ export function checkCacheFolder(s: Subject): CheckResult {
 export function checkCachedToken(s: Subject, now: number): CheckResult {
   const o = s.options!;
   if (popApplies(o)) return pass('cached-token', 'cached token: none kept (PoP tokens are made for each run)');
-  const file = tokenFilePath(o.cacheDir, cacheKey(identityFor(o, s.env)));
+  const key = cacheKey(identityFor(o, s.env));
+  const file = tokenFilePath(o.cacheDir, key);
   const remove = `kubelogin remove-tokens ${contextHint(s)}`;
   let st: Stats;
   try {
@@ -55,6 +56,8 @@ export function checkCachedToken(s: Subject, now: number): CheckResult {
     return fail('cached-token', `cached token file ${file}: ${(err as Error).message}`, remove);
   }
   if (!entry) return fail('cached-token', `cached token file ${file} is damaged or of an unknown version; get-token ignores it`, remove);
+  if (entry.id !== key) return fail('cached-token', `cached token file ${file} was written for another identity; get-token ignores it`, remove);
+  if (expiryProblem(entry.expiresOn, now) === 'invalid') return fail('cached-token', `cached token file ${file} has an expiry that is not a valid time; get-token ignores it`, remove);
   const at = new Date(entry.expiresOn).toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (isFresh(entry, now)) return pass('cached-token', `cached token: fresh, expires ${at} (in ${Math.round((entry.expiresOn - now) / 60_000)}m)`);
   return pass('cached-token', `cached token: expired (or within 5 minutes of it) at ${at}; the next kubectl command refreshes it`);
