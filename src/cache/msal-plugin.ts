@@ -13,7 +13,7 @@ import { loadCacheKey } from './keyring';
 import { msalCacheProblem } from './msal-shape';
 import { cacheReport, type CacheReport } from './report';
 
-const MAX_MSAL_CACHE_BYTES = 4 * 1024 * 1024;
+export const MAX_MSAL_CACHE_BYTES = 4 * 1024 * 1024;
 
 export interface MsalPluginDeps {
   log: Logger;

@@ -1,9 +1,10 @@
 // The cache folder (0700, ours, a real folder) and what it holds for this user: a fresh or expired
 // token, none, or a file get-token would refuse. Read-only: nothing is created, repaired or removed.
-import { lstatSync, readFileSync, type Stats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { cacheKey, identityFor } from '../cache/key';
-import { expiryProblem, isFresh, parseTokenFile, tokenFilePath } from '../cache/token-file';
+import { expiryProblem, isFresh, MAX_TOKEN_FILE_BYTES, parseTokenFile, tokenFilePath } from '../cache/token-file';
 import { popApplies } from '../cli/options';
+import { readBoundedText, UnreadableFileError } from '../platform/read-bounded';
 import { contextHint, fail, pass, type CheckResult, type Subject } from './check';
 
 const myUid = () => (typeof process.getuid === 'function' ? process.getuid() : undefined);
@@ -51,9 +52,9 @@ export function checkCachedToken(s: Subject, now: number): CheckResult {
   if (why) return fail('cached-token', `cached token file ${file} ${why}; get-token ignores it`, remove);
   let entry;
   try {
-    entry = parseTokenFile(readFileSync(file, 'utf8'));
+    entry = parseTokenFile(readBoundedText(file, MAX_TOKEN_FILE_BYTES, { noFollow: true }));
   } catch (err) {
-    return fail('cached-token', `cached token file ${file}: ${(err as Error).message}`, remove);
+    return fail('cached-token', err instanceof UnreadableFileError ? `cached token file ${err.message}` : `cached token file ${file}: ${(err as Error).message}`, remove);
   }
   if (!entry) return fail('cached-token', `cached token file ${file} is damaged or of an unknown version; get-token ignores it`, remove);
   if (entry.id !== key) return fail('cached-token', `cached token file ${file} was written for another identity; get-token ignores it`, remove);

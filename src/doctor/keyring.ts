@@ -4,8 +4,8 @@
 import { cacheKey, identityFor } from '../cache/key';
 import { parseEnvelope } from '../cache/crypto';
 import { probeSecretService } from '../cache/dbus-probe';
-import { msalCacheFilePath } from '../cache/msal-plugin';
-import { readFileSync } from 'node:fs';
+import { MAX_MSAL_CACHE_BYTES, msalCacheFilePath } from '../cache/msal-plugin';
+import { readBoundedText } from '../platform/read-bounded';
 import { contextHint, fail, pass, type CheckResult, type Subject } from './check';
 
 const PROBE_TIMEOUT_MS = 1_000;
@@ -26,7 +26,7 @@ export async function checkKeyring(s: Subject, probe = probeSecretService): Prom
 function encryptedSignIn(s: Subject): boolean {
   const o = s.options!;
   try {
-    const text = readFileSync(msalCacheFilePath(o.cacheDir, cacheKey(identityFor(o, s.env))), 'utf8');
+    const text = readBoundedText(msalCacheFilePath(o.cacheDir, cacheKey(identityFor(o, s.env))), MAX_MSAL_CACHE_BYTES, { noFollow: true });
     return parseEnvelope(text)?.alg === 'A256GCM';
   } catch {
     return false;

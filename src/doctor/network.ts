@@ -1,10 +1,11 @@
 // The authority as get-token reaches it: through the user's proxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY),
 // trusting what Node would trust in that environment (its bundled CAs + NODE_EXTRA_CA_CERTS, which
 // may come from the exec env); TLS failures by name; and the clock against the answer's Date header.
-import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Env } from '../cli/env';
 import { authorityHostFor } from '../cli/options';
+import { readBoundedText, UnreadableFileError } from '../platform/read-bounded';
+import { MAX_FILE_BYTES } from '../platform/trust';
 import { fail, pass, type CheckResult, type Subject } from './check';
 
 const TIMEOUT_MS = 5_000;
@@ -54,9 +55,10 @@ export function trustStoreOf(env: Env): TrustStore {
   const extra = env.NODE_EXTRA_CA_CERTS;
   if (!extra) return { ca: [...rootCertificates], describe: "Node's bundled CAs" };
   try {
-    return { ca: [...rootCertificates, readFileSync(extra, 'utf8')], describe: `Node's bundled CAs + NODE_EXTRA_CA_CERTS (${extra})` };
+    return { ca: [...rootCertificates, readBoundedText(extra, MAX_FILE_BYTES)], describe: `Node's bundled CAs + NODE_EXTRA_CA_CERTS (${extra})` };
   } catch (err) {
-    return { ca: [...rootCertificates], describe: "Node's bundled CAs", problem: `NODE_EXTRA_CA_CERTS=${extra} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    const why = err instanceof UnreadableFileError ? err.detail : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return { ca: [...rootCertificates], describe: "Node's bundled CAs", problem: `NODE_EXTRA_CA_CERTS=${extra} cannot be read (${why})` };
   }
 }
 

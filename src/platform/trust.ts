@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import type { Env } from '../cli/env';
+import { readBounded } from './read-bounded';
 
 /** Go's crypto/x509 list for Linux: the first that can be read is used unless SSL_CERT_FILE is set. */
 export const DISTRIBUTION_BUNDLES = [
@@ -20,7 +21,7 @@ export const DISTRIBUTION_BUNDLES = [
 /** Go's directories, read when SSL_CERT_DIR is not set. */
 export const DISTRIBUTION_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
 
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
 /** Files in a certificate directory: OpenSSL's hashed names (`5ed36f99.0`) and *.pem / *.crt / *.cer. */
 const CERT_FILE_NAME = /^(?:[0-9a-f]{8}\.\d+|.+\.(?:pem|crt|cer))$/i;
@@ -112,9 +113,7 @@ function userFile(file: string, name: string, add: (pems: string[], from: string
 /** The PEM certificates of a file; undefined when it cannot be read. */
 export function readPemFile(file: string): string[] | undefined {
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    return fs.readFileSync(file, 'latin1').match(PEM_BLOCK) ?? [];
+    return readBounded(file, MAX_FILE_BYTES).toString('latin1').match(PEM_BLOCK) ?? [];
   } catch {
     return undefined;
   }

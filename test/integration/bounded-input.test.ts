@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { oneErrorLine } from '../helpers/assert';
 import { FakeCli } from '../helpers/fake-az';
+import { readPemFile } from '../../src/platform/trust';
 import { runKubelogin, type EnvPatch } from '../helpers/run';
 import { azureProviderKubeconfig } from '../helpers/kubeconfig';
 import { makeTempDir } from '../helpers/tmp';
@@ -153,5 +154,35 @@ describe('bounded reads: kubeconfig', () => {
     const r = await runKubelogin(convert('--kubeconfig', file), { timeoutMs: KILL_AFTER_MS });
     assert.equal(r.code, 0, r.stderr);
     assert.match(fs.readFileSync(file, 'utf8'), /- azurecli/);
+  });
+});
+
+describe('bounded reads: doctor and the trust store', () => {
+  it('doctor with NODE_EXTRA_CA_CERTS=/dev/zero names it and finishes (it used to read for ever)', async () => {
+    const dir = makeTempDir('kubelogin-bounded-');
+    const kubeconfig = path.join(dir, 'config');
+    fs.writeFileSync(kubeconfig, `apiVersion: v1
+kind: Config
+current-context: c
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+users:
+- name: u
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: kubelogin
+      args: [get-token, --login, spn, --server-id, ${S}, --client-id, ${C}, --tenant-id, ${T}, --authority-host, "https://127.0.0.1:9/", --cache-dir, ${path.join(dir, 'cache')}]
+`);
+    const r = await runKubelogin(['doctor', '--kubeconfig', kubeconfig], { env: { NODE_EXTRA_CA_CERTS: '/dev/zero', AZURE_CLIENT_SECRET: 'doctor-secret-value' }, timeoutMs: KILL_AFTER_MS });
+    assert.equal(r.timedOut, false, `still running after ${KILL_AFTER_MS} ms`);
+    assert.match(r.stdout + r.stderr, /NODE_EXTRA_CA_CERTS=\/dev\/zero cannot be read \(is not a regular file \(a character device\)\)/);
+  });
+
+  it('an SSL_CERT_FILE or SSL_CERT_DIR entry that is a FIFO or /dev/zero is not read', () => {
+    const dir = makeTempDir('kubelogin-bounded-');
+    assert.equal(readPemFile(fifo(dir)), undefined);
+    assert.equal(readPemFile('/dev/zero'), undefined);
+    assert.equal(readPemFile(sparse(dir, 3 * 1024 ** 3)), undefined);
   });
 });
