@@ -1,11 +1,13 @@
-// The authority as get-token reaches it: through the user's proxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY),
-// trusting what Node would trust in that environment (its bundled CAs + NODE_EXTRA_CA_CERTS, which
-// may come from the exec env); TLS failures by name; and the clock against the answer's Date header.
+// The authority as get-token reaches it: through the proxy get-token would use (platform/proxy-choice.ts:
+// HTTPS_PROXY/HTTP_PROXY/NO_PROXY with CIDR blocks), trusting what get-token trusts in that environment
+// (Node's bundled CAs + NODE_EXTRA_CA_CERTS, which may come from the exec env, then the OS store:
+// platform/trust.ts); TLS failures by name; and the clock against the answer's Date header.
 import { rootCertificates } from 'node:tls';
 import type { Env } from '../cli/env';
 import { authorityHostFor } from '../cli/options';
+import { proxyFor } from '../platform/proxy-choice';
 import { readBoundedText, UnreadableFileError } from '../platform/read-bounded';
-import { MAX_FILE_BYTES } from '../platform/trust';
+import { gatherTrust, MAX_FILE_BYTES } from '../platform/trust';
 import { fail, pass, type CheckResult, type Subject } from './check';
 
 const TIMEOUT_MS = 5_000;
@@ -69,6 +71,8 @@ export interface Probe {
   serverDate?: number;
   localMid?: number;
   error?: { code: string; message: string };
+  /** Set when Node's CAs did not verify the certificate and the OS store did (or was tried too). */
+  osStore?: string;
 }
 
 /** One GET of the authority's OpenID metadata, memoised per URL, proxy and trust store within a run. */
@@ -77,17 +81,26 @@ export function probeAuthority(url: string, env: Env, memo: Map<string, Promise<
   const trust = trustStoreOf(env);
   const key = JSON.stringify([url, proxy, trust.describe]);
   let probe = memo.get(key);
-  if (!probe) memo.set(key, (probe = request(url, proxy, trust)));
+  if (!probe) memo.set(key, (probe = withOsStore(url, env, trust)));
   return probe;
 }
 
-async function request(url: string, proxy: Proxy, trust: TrustStore): Promise<Probe> {
+/** As get-token: Node's CAs first; a certificate they do not verify is tried again with the OS store. */
+async function withOsStore(url: string, env: Env, trust: TrustStore): Promise<Probe> {
+  const first = await request(url, env, trust.ca);
+  if (!first.error || !UNTRUSTED.has(first.error.code)) return first;
+  const os = gatherTrust({ env });
+  const osStore = `the OS store (${os.read.join(', ') || 'nothing found'}${os.problems.length ? `; ${os.problems.join('; ')}` : ''})`;
+  if (os.extra.length === 0) return { ...first, osStore };
+  return { ...(await request(url, env, [...trust.ca, ...os.extra])), osStore };
+}
+
+async function request(url: string, env: Env, ca: string[]): Promise<Probe> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const undici = require('undici') as typeof import('undici');
-  const tls = { ca: trust.ca };
-  const dispatcher = proxy.https
-    ? new undici.EnvHttpProxyAgent({ httpsProxy: proxy.https, httpProxy: proxy.http ?? proxy.https, noProxy: proxy.noProxy ?? '', connect: tls, requestTls: tls })
-    : new undici.Agent({ connect: tls });
+  const tls = { ca };
+  const proxy = proxyFor(new URL(url), env);
+  const dispatcher = proxy ? new undici.ProxyAgent({ uri: proxy, requestTls: tls }) : new undici.Agent({ connect: tls });
   const started = Date.now();
   try {
     const res = await undici.request(url, { dispatcher, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
@@ -105,11 +118,11 @@ async function request(url: string, proxy: Proxy, trust: TrustStore): Promise<Pr
 
 const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED']);
 
-function tlsFailure(code: string, trust: TrustStore, host: string): { what: string; fix: string } | undefined {
+function tlsFailure(code: string, trust: TrustStore, host: string, osStore?: string): { what: string; fix: string } | undefined {
   if (UNTRUSTED.has(code)) {
     return {
-      what: `TLS: the certificate of ${host} is not trusted (${code}) by ${trust.describe}`,
-      fix: 'put the issuing CA (e.g. your TLS-inspecting proxy\'s) in a PEM file and set NODE_EXTRA_CA_CERTS to it, where kubectl runs or in the exec env',
+      what: `TLS: the certificate of ${host} is not trusted (${code}) by ${trust.describe}${osStore ? ` nor ${osStore}` : ''}`,
+      fix: 'put the issuing CA (e.g. your TLS-inspecting proxy\'s) in a PEM file and set SSL_CERT_FILE (or NODE_EXTRA_CA_CERTS) to it, where kubectl runs or in the exec env',
     };
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
@@ -130,14 +143,14 @@ export async function checkAuthority(s: Subject, memo: Map<string, Promise<Probe
   const host = new URL(url).host;
   const p = await probeAuthority(url, s.env, memo);
   if (p.error) {
-    const tls = tlsFailure(p.error.code, trust, host);
+    const tls = tlsFailure(p.error.code, trust, host, p.osStore);
     const how = tls ? tls.what : `cannot reach it (${p.error.code}: ${p.error.message})`;
     const fix = tls ? tls.fix : 'check the network, DNS, the proxy (HTTPS_PROXY / NO_PROXY) and --authority-host / --environment';
     const caFix = trust.problem ? 'make the NODE_EXTRA_CA_CERTS file readable (or unset it); ' : '';
     return [fail('authority', `authority ${url}: ${how}${trust.problem ? `; ${trust.problem}` : ''}`, caFix + fix)];
   }
   const results = [p.status === 200
-    ? pass('authority', `authority ${authorityHostFor(o)} reachable: HTTP 200, TLS verified with ${trust.describe}`)
+    ? pass('authority', `authority ${authorityHostFor(o)} reachable: HTTP 200, TLS verified with ${p.osStore ? `${trust.describe} + ${p.osStore}` : trust.describe}`)
     : fail('authority', `authority ${url} answered HTTP ${p.status}`, 'check --tenant-id and --authority-host / --environment')];
   if (p.serverDate !== undefined && p.localMid !== undefined) results.push(clock(p.serverDate - p.localMid));
   return results;
