@@ -2,7 +2,8 @@
 // Cache-miss cost per login mode: median wall time of a cold `bin/kubelogin get-token` (empty cache
 // folder) against the Entra ID emulator, next to a bare Node process making the same token request
 // to the same endpoint (https POST for spn / workloadidentity, IMDS GET for msi, running the fake az
-// for azurecli), interleaved. Then 32 parallel cold spn runs. Both sides trust the emulator's CA via
+// for azurecli), interleaved. Then 32 parallel cold spn runs of one identity (token requests: must be 1;
+// p50/p95 next to 32 bare `node -e 0` started at once). Both sides trust the emulator's CA via
 // NODE_EXTRA_CA_CERTS (the miss path must honour it). Target: cold spn (secret) ≤ 2× the bare request.
 // Usage: node bench/miss.mjs [rounds] [latency-ms]     (KUBELOGIN_BENCH_BIN measures another bin)
 import { spawn, spawnSync } from 'node:child_process';
@@ -91,13 +92,23 @@ function timed(file, argv, env) {
   });
 }
 let n = 0;
-const coldRun = (m) => timed(bin, [...common, ...m.args, '--cache-dir', path.join(work, `cache-${n++}`)], { ...base, ...m.env });
+/** An empty cache folder, or one holding only the authority's discovery document (m.warmMetadata: a renewal). */
+function cacheDirFor(m) {
+  const dir = path.join(work, `cache-${n++}`);
+  if (m.warmMetadata) fs.cpSync(path.join(work, 'warm', 'metadata'), path.join(dir, 'metadata'), { recursive: true });
+  return dir;
+}
+const coldRun = (m) => timed(bin, [...common, ...m.args, '--cache-dir', cacheDirFor(m)], { ...base, ...m.env });
 const bareRun = (m) => timed(process.execPath, [bareScript], { ...base, ...m.bareEnv, BARE: JSON.stringify(m.bare) });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 let failed = false;
 try {
+  // A renewal: the token expired, but an earlier run left the authority's discovery document.
+  const spn = modes[0];
+  await timed(bin, [...common, ...spn.args, '--cache-dir', path.join(work, 'warm')], { ...base, ...spn.env });
+  modes.splice(1, 0, { ...spn, name: 'spn (secret), discovery cached', warmMetadata: true });
   const rows = [];
   for (const m of modes) {
     await coldRun(m), await bareRun(m); // warm the disk cache and the emulator's routes
@@ -123,6 +134,11 @@ try {
   const wall = Number(process.hrtime.bigint() - started) / 1e6;
   const requests = emu.requests.filter((q) => q.endpoint === 'token').length;
   if (runs.some((r) => r.code !== 0) || requests !== 1) failed = true;
+  // The floor: as many bare `node -e 0` at once, with the same CA setting.
+  const floor = await Promise.all(Array.from({ length: 32 }, () => new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    spawn(process.execPath, ['-e', '0'], { env: base, stdio: 'ignore' }).on('close', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+  })));
 
   const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`cold get-token (empty cache) vs a bare Node request to the same endpoint; medians of ${rounds} interleaved rounds; emulator latency ${latency} ms; load ${load}`);
@@ -131,9 +147,10 @@ try {
   for (const r of rows) console.log(`| ${r.name} | ${r.cold.toFixed(0)} ms | ${r.bare.toFixed(0)} ms | ${(r.cold / r.bare).toFixed(2)} |`);
   const ms = runs.map((r) => r.ms);
   console.log(`\n32 parallel cold spn runs: ${requests} token request(s), ${runs.filter((r) => r.code === 0).length}/32 succeeded, p50 ${pct(ms, 50).toFixed(0)} ms, p95 ${pct(ms, 95).toFixed(0)} ms, batch ${wall.toFixed(0)} ms`);
-  const spn = rows[0];
-  if (spn.cold / spn.bare > 2) failed = true;
-  console.log(`target: cold spn (secret) ≤ 2.00× the bare request: ${spn.cold / spn.bare <= 2 ? 'met' : 'missed'}`);
+  console.log(`floor, 32 × node -e 0 at once: p50 ${pct(floor, 50).toFixed(0)} ms, p95 ${pct(floor, 95).toFixed(0)} ms`);
+  const cold = rows[0];
+  if (cold.cold / cold.bare > 2) failed = true;
+  console.log(`target: cold spn (secret) ≤ 2.00× the bare request: ${cold.cold / cold.bare <= 2 ? 'met' : 'missed'}`);
 } finally {
   await emu.close();
   fs.rmSync(work, { recursive: true, force: true });
