@@ -2,7 +2,6 @@
 // native keyring is touched: @napi-rs/keyring connects synchronously in its constructor and blocks
 // the process forever on a bus that accepts but never answers (measured), which no timer, worker or
 // process.exit can interrupt. Speaks just enough D-Bus: SASL EXTERNAL, Hello, Peer.Ping.
-import { connect } from 'node:net';
 
 const SECRETS = 'org.freedesktop.secrets';
 
@@ -28,7 +27,9 @@ export function probeSecretService(address: string | undefined, timeoutMs: numbe
   const where = busSocket(address);
   if ('error' in where) return Promise.resolve(where.error);
   return new Promise((resolve) => {
-    const sock = connect(where.path);
+    // Required here: node:net and its streams load only when a keyring is really asked (not on a PoP hit from a plain entry).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sock = (require('node:net') as typeof import('node:net')).connect(where.path);
     let buf = Buffer.alloc(0);
     let authed = false;
     const finish = (reason: string | undefined) => {

@@ -15,6 +15,8 @@ export type PopKeyJwk = { kty: 'RSA'; n: string; e: string; d: string; p: string
 /** The access token (and its expiry) as in the token file, plus the private key it is bound to. */
 export interface PopEntry extends CachedToken {
   key: PopKeyJwk;
+  /** The key's RFC 7638 thumbprint, kept so a hit need not hash it again. */
+  kid?: string;
 }
 
 export type PopRead =
@@ -68,7 +70,7 @@ function parsePopEntry(text: string): (PopEntry & { id: unknown }) | undefined {
   }
   if (v?.v !== 1 || typeof v.token !== 'string' || !v.token || typeof v.expiresOn !== 'number' || !Number.isFinite(v.expiresOn)) return undefined;
   if (!isRsaKey(v.key)) return undefined;
-  return { v: 1, token: v.token, expiresOn: v.expiresOn, key: v.key, id: v.id };
+  return { v: 1, token: v.token, expiresOn: v.expiresOn, key: v.key, id: v.id, ...(typeof v.kid === 'string' && v.kid && { kid: v.kid }) };
 }
 
 function isRsaKey(v: unknown): v is PopKeyJwk {
@@ -78,6 +80,6 @@ function isRsaKey(v: unknown): v is PopKeyJwk {
 
 /** The file's content for an entry: sealed with the keyring's key when there is one. */
 export function sealPopEntry(entry: PopEntry, key: string, cacheKey: Buffer | undefined): string {
-  const { v, token, expiresOn } = entry;
-  return seal(JSON.stringify({ v, id: key, token, expiresOn, key: entry.key }), cacheKey, aad(key));
+  const { v, token, expiresOn, kid } = entry;
+  return seal(JSON.stringify({ v, id: key, token, expiresOn, kid, key: entry.key }), cacheKey, aad(key));
 }

@@ -28,7 +28,8 @@ export async function popCacheHit(input: PopHitInput): Promise<string | undefine
   const log = createLogger(input.verbosity, input.stderr);
   const read = await readPopEntry(popFilePath(options.cacheDir, key), key, () => loadCacheKey({ env, log, cacheDir: options.cacheDir }));
   if (read.kind !== 'ok' || !isFresh(read.entry, now())) return undefined;
-  const token = signPopToken(read.entry.key, read.entry.token, u, now());
-  log.v(5, `get-token: login=${options.loginMethod} PoP token signed with the cached key ${popKid(read.entry.key)} (key ${key}, expires ${new Date(read.entry.expiresOn).toISOString()})`);
+  const kid = read.entry.kid ?? popKid(read.entry.key);
+  const token = signPopToken(read.entry.key, read.entry.token, u, now(), kid);
+  log.v(5, `get-token: login=${options.loginMethod} PoP token signed with the cached key ${kid} (key ${key}, expires ${new Date(read.entry.expiresOn).toISOString()})`);
   return formatExecCredential(input.apiVersion, token, read.entry.expiresOn);
 }

@@ -37,7 +37,7 @@ export interface GetTokenDeps {
 export interface ServedToken extends CachedToken {
   source: TokenSource;
   /** --pop-enabled: `token` is the access token bound to this key; what is printed is a PoP token signed with it for `u`. */
-  pop?: { key: RsaPrivateJwk; u: string };
+  pop?: { key: RsaPrivateJwk; u: string; kid?: string };
 }
 
 /** Returns the ExecCredential text for stdout. */
@@ -52,7 +52,7 @@ export async function getToken(o: TokenOptions, deps: GetTokenDeps): Promise<str
 
 /** What kubectl presents: the access token, or with PoP a new PoP token signed with its key. */
 export function presentedToken(t: ServedToken, deps: Pick<GetTokenDeps, 'log' | 'now'>): string {
-  const token = t.pop ? signPopToken(t.pop.key, t.token, t.pop.u, deps.now()) : t.token;
+  const token = t.pop ? signPopToken(t.pop.key, t.token, t.pop.u, deps.now(), t.pop.kid) : t.token;
   deps.log.secret(token);
   return token;
 }
@@ -74,7 +74,7 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
   const tokenStore = popStore ? undefined : openTokenStore(o.cacheDir, key, { log, env, now, since });
   const store = popStore ?? tokenStore!;
   const served = (t: CachedToken | PopEntry, source: TokenSource): ServedToken => ({
-    v: 1, token: t.token, expiresOn: t.expiresOn, source, ...('key' in t && u !== undefined && { pop: { key: t.key, u } }),
+    v: 1, token: t.token, expiresOn: t.expiresOn, source, ...('key' in t && u !== undefined && { pop: { key: t.key, u, kid: t.kid } }),
   });
 
   // One deadline for the whole run, counted from the process's start, across the light → full hand-over.
@@ -124,7 +124,7 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
     checkExpiry(o.loginMethod, token.expiresOn, now());
     const entry: CachedToken = { v: 1, token: token.token, expiresOn: token.expiresOn };
     if (popStore && popKey) {
-      const popEntry: PopEntry = { ...entry, key: { ...popKey } };
+      const popEntry: PopEntry = { ...entry, key: { ...popKey }, kid: popKid(popKey) };
       await popStore.save(popEntry);
       return served(popEntry, token.source ?? 'new');
     }

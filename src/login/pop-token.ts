@@ -35,8 +35,7 @@ export function popReqCnf(kid: string): string {
 }
 
 /** Signs the access token into a PoP token for the cluster `u`: RS256, a fresh `ts` and nonce every time. */
-export function signPopToken(key: RsaPrivateJwk, at: string, u: string, now: number): string {
-  const kid = popKid(key);
+export function signPopToken(key: RsaPrivateJwk, at: string, u: string, now: number, kid = popKid(key)): string {
   const header = { typ: 'pop', alg: 'RS256', kid };
   const payload = { at, ts: Math.floor(now / 1000), u, cnf: { jwk: { e: key.e, kty: 'RSA', n: key.n, alg: 'RS256', kid } }, nonce: randomUUID().replace(/-/g, '') };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
