@@ -2,6 +2,9 @@
 // (signing with the cached key); dist/heavy.cjs (minified) holds MSAL, yargs and js-yaml and is
 // required only on a miss (see docs/cache.md). Then a training run writes `<bundle>.cache`, the V8
 // code caches bin/kubelogin compiles them with.
+// undici, needed only behind a proxy, gets its own dist/undici.cjs, so a run without one never parses
+// it and a global install (which ignores package-lock.json) runs the undici we tested. Only the native
+// keyring module stays an installed dependency.
 import { execFileSync, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -20,6 +23,8 @@ const define = {
 // bin/kubelogin uses a bundle's code cache only with the bundle it was made for.
 const buildId = randomBytes(16).toString('hex');
 const footer = { js: `//# kubelogin-build ${buildId}` };
+// heavy.cjs's require('undici') loads the sibling bundle instead of node_modules.
+const undiciBundle = { name: 'undici-bundle', setup: (b) => b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.cjs', external: true })) };
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none', define };
 for (const b of ['main', 'heavy', 'pop']) rmSync(`dist/${b}.cjs.cache`, { force: true });
 await Promise.all([
@@ -27,7 +32,8 @@ await Promise.all([
   // The PoP hit (node:crypto, the keyring module): required by main.cjs for --pop-enabled only.
   build({ ...common, entryPoints: ['src/commands/get-token-pop-hit.ts'], outfile: 'dist/pop.cjs', external: ['@napi-rs/keyring'], footer }),
   // keepNames: error classes and MSAL's errors are told apart by their name.
-  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring', 'undici'], minify: true, keepNames: true, footer }),
+  build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring'], plugins: [undiciBundle], minify: true, keepNames: true, footer }),
+  build({ ...common, entryPoints: ['undici'], outfile: 'dist/undici.cjs', minify: true }),
 ]);
 
 // The training run is bundled like the product (plain node, no loader), into a temporary file.

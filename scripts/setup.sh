@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine: the Debian packages the tests use (openssl for test certificates, a real
-# Secret Service for keyring tests), then the npm packages, which also builds dist/ (prepare).
+# Secret Service for keyring tests), then the npm packages, then dist/ (bin/kubelogin runs it). The
+# other Node versions the tests use are fetched (and cached) by scripts/test.sh itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()

@@ -2,7 +2,7 @@
 // undici on first use (~30 ms of a cold miss, measured in bench/miss.mjs), and it ignores
 // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which corporate build agents depend on (Go's kubelogin honours
 // them). So a request goes through undici's ProxyAgent only when proxy-choice.ts picks a proxy (undici
-// is required only then, and kept out of the bundle), else through node:https with a keep-alive agent
+// is required only then, from its own bundle dist/undici.cjs), else through node:https with a keep-alive agent
 // (the discovery and token requests share one TLS connection).
 //
 // Trust: Node's roots and NODE_EXTRA_CA_CERTS first. When a certificate does not verify with those,
