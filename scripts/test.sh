@@ -32,10 +32,16 @@ shift
 runner=(--import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}")
 mapfile -t all < <(find test -name '*.test.ts' | sort)
 mapfile -t wide < <(find test/integration test/e2e -name '*.test.ts' | sort)
+failed=()
 echo "== all tests on Node $(node --version)"
-node "${runner[@]}" "${all[@]}"
+node "${runner[@]}" "${all[@]}" || failed+=("all tests on Node $(node --version)")
 for dir in "$@"; do
-  echo "== integration + e2e tests on Node $("$dir/node" --version)"
+  version=$("$dir/node" --version)
+  echo "== integration + e2e tests on Node $version"
   # PATH first, so what the tests spawn (bin/kubelogin's `env node`, npm, the fake browser) uses it too.
-  PATH="$dir:$PATH" "$dir/node" "${runner[@]}" "${wide[@]}"
+  PATH="$dir:$PATH" "$dir/node" "${runner[@]}" "${wide[@]}" || failed+=("integration + e2e on Node $version")
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  printf '== FAILED: %s\n' "${failed[@]}" >&2
+  exit 1
+fi
