@@ -58,7 +58,7 @@ describe('bin/kubelogin', () => {
     const r = version(bin);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, `Error: kubelogin is not built: run \`npm ci\` (or \`npm run build\`) in ${path.dirname(path.dirname(bin))}\n`);
+    assert.equal(r.stderr, `Error: kubelogin is not built: run \`bash scripts/setup.sh\` (or \`npm run build\` after \`npm ci\`) in ${path.dirname(path.dirname(bin))}\n`);
   });
 
   it('runs through a symlink, as npm installs it', () => {
