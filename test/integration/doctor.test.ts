@@ -202,6 +202,8 @@ describe('kubelogin doctor', () => {
   });
 
   describe('authority and network ✗', () => {
+    /** Node 22.15+ and 24 read the system store themselves (tls.getCACertificates('system')); doctor names it first. */
+    const SYSTEM_STORE = "(?:the system store \\(Node's tls\\.getCACertificates\\('system'\\)\\) \\(\\d+ certificates, \\d+ not in Node's roots\\), )?";
     it('TLS: the authority\'s certificate is not trusted without its CA (named)', async () => {
       const user = execUser(spnArgs(makeTempDir()), { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SPN.secret });
       failed(await doctor(kubeconfig({ ci: user })), 'authority', /TLS: the certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\) by Node's bundled CAs nor the OS store \(.*\)$/, /SSL_CERT_FILE \(or NODE_EXTRA_CA_CERTS\)/);
@@ -209,7 +211,7 @@ describe('kubelogin doctor', () => {
 
     it('TLS: a CA given only in SSL_CERT_FILE verifies, as it does for get-token', async () => {
       const user = execUser(spnArgs(makeTempDir()), { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SPN.secret, SSL_CERT_FILE: emu.caFile });
-      assert.match(check(await doctor(kubeconfig({ ci: user })), 'authority').message, new RegExp(`reachable: HTTP 200, TLS verified with Node's bundled CAs \\+ the OS store \\(SSL_CERT_FILE=${emu.caFile.replace(/[.]/g, '\\.')} \\(1 certificates, 1 not in Node's roots\\)\\)$`));
+      assert.match(check(await doctor(kubeconfig({ ci: user })), 'authority').message, new RegExp(`reachable: HTTP 200, TLS verified with Node's bundled CAs \\+ the OS store \\(${SYSTEM_STORE}SSL_CERT_FILE=${emu.caFile.replace(/[.]/g, '\\.')} \\(1 certificates, 1 not in Node's roots\\)\\)$`));
     });
 
     it('unreachable, and an answer other than 200', async () => {
