@@ -25,11 +25,11 @@ const args = ['get-token', '--environment', 'AzurePublicCloud', '--server-id', '
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelogin-bench-'));
 const env = { PATH: process.env.PATH, HOME: home };
-const { quickParse } = await tsImport('../src/cli/argv.ts', import.meta.url);
+const { lightParse } = await tsImport('../src/cli/argv.ts', import.meta.url);
 const { resolveTokenOptions } = await tsImport('../src/cli/options.ts', import.meta.url);
 const { cacheKey, identityFor } = await tsImport('../src/cache/key.ts', import.meta.url);
 const { tokenFilePath } = await tsImport('../src/cache/token-file.ts', import.meta.url);
-const options = resolveTokenOptions(quickParse(args.slice(1)).flags, env).options;
+const options = resolveTokenOptions(lightParse(args.slice(1)).flags, env).options;
 const key = cacheKey(identityFor(options, env));
 const file = tokenFilePath(options.cacheDir, key);
 fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -83,11 +83,12 @@ async function popHitCommand() {
   const { newPopKey } = await tsImport('../src/login/pop-token.ts', import.meta.url);
   const popArgs = ['get-token', '--login', 'spn', '--server-id', '6256c85f-0aad-4d50-b960-e6e9b21efe35', '--client-id', '5a0c3d2e-aaaa-4bbb-8ccc-000000000001',
     '--tenant-id', '72f988bf-86f1-41af-91ab-2d7cd011db47', '--pop-enabled', '--pop-claims', 'u=/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c'];
-  const o = resolveTokenOptions(quickParse(popArgs.slice(1)).flags, env).options;
+  const o = resolveTokenOptions(lightParse(popArgs.slice(1)).flags, env).options;
   const key = cacheKey(identityFor(o, env));
   const popFile = popFilePath(o.cacheDir, key);
   fs.mkdirSync(path.dirname(popFile), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(popFile, sealPopEntry({ v: 1, token, expiresOn: Date.now() + 365 * 86400_000, key: await newPopKey() }, key, undefined), { mode: 0o600 });
+  const entry = { v: 1, token, expiresOn: Date.now() + 365 * 86400_000, key: await newPopKey() };
+  fs.writeFileSync(popFile, sealPopEntry(entry, key, undefined), { mode: 0o600 });
   const check = (out) => JSON.parse(Buffer.from(JSON.parse(out).status.token.split('.')[1], 'base64url').toString('utf8')).at === token;
   return { name: 'pop', file: bin, argv: popArgs, target: 1.3, check };
 }

@@ -14,7 +14,9 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 let commit = 'unknown';
 try {
   commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-} catch {}
+} catch {
+  // not a git checkout (e.g. an npm tarball): the commit stays unknown
+}
 const define = {
   __KUBELOGIN_VERSION__: JSON.stringify(pkg.version),
   __KUBELOGIN_COMMIT__: JSON.stringify(commit),

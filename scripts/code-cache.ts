@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { quickParse } from '../src/cli/argv';
+import { lightParse } from '../src/cli/argv';
 import { resolveTokenOptions } from '../src/cli/options';
 import { cacheKey, identityFor } from '../src/cache/key';
 import { tokenFilePath } from '../src/cache/token-file';
 
 const [dist, buildId] = process.argv.slice(2);
-const wrap = (module.constructor as unknown as { wrap(s: string): string }).wrap;
+const wrap = (module.constructor as unknown as { wrap: (s: string) => string }).wrap;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelogin-code-cache-'));
 process.on('exit', () => fs.rmSync(home, { recursive: true, force: true }));
 
@@ -22,7 +22,8 @@ function run(name: string): void {
   const file = path.resolve(dist, name);
   const script = new vm.Script(wrap(fs.readFileSync(file, 'utf8')), { filename: file });
   const mod = { exports: {} };
-  script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, path.dirname(file));
+  type Wrapper = (this: unknown, exports: unknown, req: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  (script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, require, mod, file, path.dirname(file));
   process.on('exit', (code) => {
     if (code === 0) fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(buildId, 'latin1'), script.createCachedData()]));
   });
@@ -34,7 +35,7 @@ run('pop.cjs');
 // A hit for a typical AKS kubeconfig entry, from a warm token file.
 const env = { HOME: home };
 const args = ['--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630', '--client-id', '80faf920-1908-4b52-b5ef-a8e7bedfc67a', '--tenant-id', 'common', '--login', 'devicecode'];
-const options = resolveTokenOptions(quickParse(args)!.flags, env).options;
+const options = resolveTokenOptions(lightParse(args)!.flags, env).options;
 const key = cacheKey(identityFor(options, env));
 const tokenFile = tokenFilePath(options.cacheDir, key);
 fs.mkdirSync(path.dirname(tokenFile), { recursive: true, mode: 0o700 });

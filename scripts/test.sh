@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: type check, build, then node's test runner over test/**/*.test.ts on this machine's
+# Runs every test: type check, lint, build, then node's test runner over test/**/*.test.ts on this machine's
 # Node, then the integration and e2e tests (the pack-and-install test among them) again on each other
 # supported Node major (KUBELOGIN_TEST_NODES, default "20 22 24"; scripts/node-bin.sh fetches and caches
 # them). All inside a private D-Bus session with an unlocked gnome-keyring, so keyring tests use a real
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" != --in-session ]; then
   npx tsc --noEmit -p .
+  npx eslint .
   node scripts/build.mjs
   here=$(node -p 'process.versions.node.split(".")[0]')
   others=()

@@ -1,7 +1,14 @@
 // Typed errors. Commands throw these; only main.ts prints them (one line on stderr) and exits.
 
+/**
+ * The mark of our errors. main.cjs and heavy.cjs each bundle their own copy of this module, so
+ * `instanceof` fails across them; a registered symbol is the same in both, and no library error has it.
+ */
+const BRAND = Symbol.for('kubelogin.error');
+
 export class KubeloginError extends Error {
   readonly exitCode: number = 1;
+  readonly [BRAND] = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -41,7 +48,7 @@ export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-/** True for our typed errors, also across the two bundles (main.cjs and heavy.cjs each hold a copy of this module). */
+/** True for our typed errors, also across the two bundles; never for another library's error with an exitCode. */
 export function isKubeloginError(err: unknown): err is KubeloginError {
-  return err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === 'number';
+  return err instanceof Error && (err as { [BRAND]?: unknown })[BRAND] === true;
 }

@@ -3,7 +3,7 @@ import { parseCommandLine, type ParsedCommand } from './cli/parse';
 import { resolveTokenOptions, validateTokenOptions, type SetFlags } from './cli/options';
 import type { Env } from './cli/env';
 import { getToken } from './commands/get-token';
-import type { Handover } from './commands/get-token-hit';
+import type { Handover } from './commands/get-token-light';
 import { convertKubeconfig } from './commands/convert-kubeconfig';
 import { removeTokens } from './commands/remove-tokens';
 import { whoami, type OutputFormat } from './commands/whoami';
@@ -19,6 +19,8 @@ export interface Io {
   stderr: (text: string) => void;
   stdinIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** The clock (epoch ms); Date.now unless a test runs get-token in-process with a fake one. */
+  now?: () => number;
 }
 
 function valueOf(flags: SetFlags, name: string): string | undefined {
@@ -34,7 +36,9 @@ function valueOf(flags: SetFlags, name: string): string | undefined {
  */
 export async function run(argv: string[], env: Env, io: Io, handover: Handover = { startedAt: Date.now() }): Promise<number> {
   const { quick } = handover;
-  const parsed: ParsedCommand = quick && argv[0] === 'get-token' ? { command: 'get-token', ...quick } : await parseCommandLine(argv, VERSION_TEXT);
+  const parsed: ParsedCommand = quick && argv[0] === 'get-token'
+    ? { command: 'get-token', ...quick }
+    : await parseCommandLine(argv, VERSION_TEXT);
   const log = createLogger(parsed.verbosity, io.stderr);
   try {
     return (await dispatch(parsed, env, io, log, handover)) ?? 0;
@@ -64,7 +68,8 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger, ha
     case 'get-token': {
       const { options } = resolveTokenOptions(parsed.flags, env);
       validateTokenOptions(options);
-      io.stdout(await getToken(options, { env, log, now: Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY, handover }));
+      const now = io.now ?? Date.now;
+      io.stdout(await getToken(options, { env, log, now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY, handover }));
       return;
     }
     case 'convert-kubeconfig': {
@@ -93,7 +98,7 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger, ha
           output: outputFormat(parsed.flags),
           verbosity: parsed.verbosity ? String(parsed.verbosity) : undefined,
         },
-        { ...deps, now: Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY, rerun: rerunSelf },
+        { ...deps, now: io.now ?? Date.now, stdinIsTTY: io.stdinIsTTY, stderrIsTTY: io.stderrIsTTY, rerun: rerunSelf },
       );
     case 'doctor':
       return doctor({ kubeconfig: valueOf(parsed.flags, 'kubeconfig'), context: valueOf(parsed.flags, 'context'), output: outputFormat(parsed.flags) }, { ...deps, now: Date.now });

@@ -1,8 +1,7 @@
 // The process boundary: argv/env/stdio in, exit code out. The cache-hit path runs from this small
 // CommonJS bundle; everything else is required from dist/heavy.cjs only on a miss.
-import { tryCacheHit, type Handover } from './commands/get-token-hit';
-import { isKubeloginError, oneLine, errorMessage } from './errors';
-import { sanitize } from './platform/log';
+import { lightGetToken, type Handover } from './commands/get-token-light';
+import { failureOf } from './platform/log';
 import { writeStdout } from './platform/stdout';
 
 const stderr = (text: string) => process.stderr.write(text);
@@ -12,7 +11,7 @@ async function main(argv: string[]): Promise<number> {
   // One --timeout deadline for the whole run: the full path continues the light path's clock.
   let handover: Handover = { startedAt: Date.now() };
   if (argv[0] === 'get-token') {
-    const result = await tryCacheHit(argv.slice(1), process.env, handover.startedAt, Date.now, stderr, exitOnSignals);
+    const result = await lightGetToken(argv.slice(1), process.env, handover.startedAt, Date.now, stderr, exitOnSignals);
     if ('hit' in result) {
       writeStdout(result.hit);
       return 0;
@@ -24,12 +23,12 @@ async function main(argv: string[]): Promise<number> {
   const heavy = require('./heavy.cjs') as typeof import('./heavy');
   heavyLoaded = true;
   try {
-    return await heavy.run(argv, process.env, { stdout: (t) => process.stdout.write(t), stderr, stdinIsTTY: !!process.stdin.isTTY, stderrIsTTY: !!process.stderr.isTTY }, handover);
+    const tty = { stdinIsTTY: !!process.stdin.isTTY, stderrIsTTY: !!process.stderr.isTTY };
+    return await heavy.run(argv, process.env, { stdout: (t: string) => process.stdout.write(t), stderr, ...tty }, handover);
   } catch (err) {
-    const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
-    // Cleaned here too: a message may quote an upstream (az's stderr, an Entra error) with escape sequences.
-    stderr(`Error: ${oneLine(sanitize(text))}\n`);
-    return isKubeloginError(err) ? err.exitCode : 1;
+    const failure = failureOf(err);
+    stderr(failure.line);
+    return failure.exitCode;
   }
 }
 
@@ -46,7 +45,7 @@ function exitOnSignals(): void {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   // Off the hit path, a library handle (a browser listener, a keep-alive socket) must not keep kubectl
   // waiting: once stdout has drained, leave. ('exit' handlers still release locks and temp files.)

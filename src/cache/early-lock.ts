@@ -42,7 +42,8 @@ export async function waitForIdentityLock(cacheDir: string, key: string, o: Iden
   });
   const remaining = Math.max(0, o.deadline - Date.now());
   const prompts = mayPrompt(o.loginMethod);
-  const r = await waitForLock(cacheDir, key, { signal: AbortSignal.timeout(remaining), log: o.log, ready, timeoutMs: lockTimeoutMs(o.env, remaining, prompts) });
+  const timeoutMs = lockTimeoutMs(o.env, remaining, prompts);
+  const r = await waitForLock(cacheDir, key, { signal: AbortSignal.timeout(remaining), log: o.log, ready, timeoutMs });
   if (r.state === 'ready' || ready()) {
     if (r.state === 'held') r.lock.release();
     return { state: 'ready', token };

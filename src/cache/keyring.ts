@@ -49,8 +49,8 @@ export async function openKeyringEntry(env: Env, cacheDir: string): Promise<Keyr
   }
 }
 
-/** The cache key (created on first use), or undefined when no OS secret store is usable. */
-export async function loadCacheKey(deps: KeyringDeps): Promise<Buffer | undefined> {
+/** The encryption key of the MSAL cache (created on first use), or undefined when no OS secret store is usable. */
+export async function loadEncryptionKey(deps: KeyringDeps): Promise<Buffer | undefined> {
   const entry = await openKeyringEntry(deps.env, deps.cacheDir);
   if (typeof entry === 'string') return unusable(deps.log, entry);
   try {
@@ -105,7 +105,7 @@ function unusable(log: Logger, why: string): undefined {
 
 
 /** For remove-cache-dir: forget the folder's key too. Best effort: false when there was none or no keyring. */
-export async function deleteCacheKey(env: Env, cacheDir: string): Promise<boolean> {
+export async function deleteEncryptionKey(env: Env, cacheDir: string): Promise<boolean> {
   const entry = await openKeyringEntry(env, cacheDir);
   if (typeof entry === 'string') return false;
   try {

@@ -1,5 +1,6 @@
-// The lock file's path and record, and the checks on its holder; shared by the lock (miss path) and
-// the light wait for a peer (before the heavy bundle loads), so only node built-ins here.
+// The lock file's path and record, and the check on its holder: what cache/lock.ts writes and
+// judges, and remove-tokens deletes. On the hit path (the lock is taken before heavy.cjs loads), so
+// only node built-ins here.
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { readBounded, UnreadableFileError } from '../platform/read-bounded';

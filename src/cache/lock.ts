@@ -8,6 +8,8 @@ import { linkSync, renameSync, unlinkSync, utimesSync, writeFileSync, type Stats
 import { dirname } from 'node:path';
 import { ENV, type Env } from '../cli/env';
 import { TimeoutError } from '../errors';
+import { modeFor } from '../login/select';
+import { systemClock, type Clock } from '../platform/clock';
 import { ensurePrivateDir, uniqueSuffix } from '../platform/files';
 import type { Logger } from '../platform/log';
 import { HEARTBEAT_MS, isAlive, lockFilePath, parseLockInfo, readLockText, STALE_MS, type LockInfo } from './lock-file';
@@ -29,6 +31,8 @@ export interface LockOptions {
   ready: () => boolean;
   /** Fail open after waiting this long (default: lockTimeoutMs()). */
   timeoutMs?: number;
+  /** What the wait reads and sleeps on (tests: a virtual clock). */
+  clock?: Clock;
 }
 
 /** Overrides the fail-open wait (milliseconds); tests use it for hung holders. */
@@ -53,9 +57,9 @@ export function lockTimeoutMs(env: Env, overallTimeoutMs: number, holderMayPromp
   return Math.min(DEFAULT_LOCK_TIMEOUT_MS, Math.floor(overallTimeoutMs / 2));
 }
 
-/** The modes whose lock holder may be waiting for a person to sign in. */
+/** Whether this mode's lock holder may be waiting for a person to sign in (its descriptor says). */
 export function mayPrompt(loginMethod: string): boolean {
-  return loginMethod === 'devicecode' || loginMethod === 'interactive';
+  return modeFor(loginMethod).mayPrompt;
 }
 
 /** How a wait for a lock ended; acquireLock folds it into a Lock, the get-token hand-over keeps it. */
@@ -73,10 +77,11 @@ export type WaitResult =
 /** Waits for the lock (or ready()) and says how the wait ended; never throws for a busy or unusable lock. */
 export async function waitForLock(cacheDir: string, key: string, opts: LockOptions): Promise<WaitResult> {
   const { log, signal } = opts;
+  const clock = opts.clock ?? systemClock;
   const file = lockFilePath(cacheDir, key);
-  const me: LockInfo = { pid: process.pid, host: hostname(), nonce: uniqueSuffix(), started: Date.now() };
+  const me: LockInfo = { pid: process.pid, host: hostname(), nonce: uniqueSuffix(), started: clock.now() };
   const timeoutMs = opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const waitStart = Date.now();
+  const waitStart = clock.now();
   const seen = new Map<string, number>();
   let delay = POLL_FIRST_MS;
   try {
@@ -97,7 +102,7 @@ export async function waitForLock(cacheDir: string, key: string, opts: LockOptio
       log.v(7, `cache: lock ${file} acquired`);
       return { state: 'held', lock: holdLock(file, me.nonce) };
     }
-    const verdict = inspect(file, seen, Date.now());
+    const verdict = inspect(file, seen, clock.now());
     if (verdict.stale && breakLock(file, verdict.stale.id)) {
       log.v(2, `cache: broke the lock of ${verdict.stale.why}`);
       continue;
@@ -106,8 +111,9 @@ export async function waitForLock(cacheDir: string, key: string, opts: LockOptio
     if (verdict.holder) log.v(7, `cache: waiting for ${verdict.holder}`);
     if (opts.ready()) return { state: 'ready' };
     if (signal.aborted) return { state: 'timed-out', holder };
-    if (Date.now() - waitStart >= timeoutMs) return { state: 'failed-open', holder, waitedMs: Date.now() - waitStart };
-    await sleep(Math.min(delay * (0.5 + Math.random()), Math.max(1, timeoutMs - (Date.now() - waitStart))), signal);
+    const waited = clock.now() - waitStart;
+    if (waited >= timeoutMs) return { state: 'failed-open', holder, waitedMs: waited };
+    await clock.sleep(Math.min(delay * (0.5 + Math.random()), Math.max(1, timeoutMs - waited)), signal);
     delay = Math.min(delay * 1.5, POLL_MAX_MS);
   }
 }
@@ -230,16 +236,4 @@ function holdLock(file: string, nonce: string): Lock {
   // main.ts turns SIGINT/SIGTERM into process.exit(1), so this also runs on Ctrl-C.
   process.on('exit', release);
   return { release };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

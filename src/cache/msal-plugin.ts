@@ -9,7 +9,7 @@ import type { Env } from '../cli/env';
 import { readPrivateFile, writeFileAtomic } from '../platform/files';
 import type { Logger } from '../platform/log';
 import { keyId, openSealed, parseEnvelope, seal } from './crypto';
-import { loadCacheKey } from './keyring';
+import { loadEncryptionKey } from './keyring';
 import { msalCacheProblem } from './msal-shape';
 import { cacheReport, type CacheReport } from './report';
 
@@ -20,20 +20,21 @@ export interface MsalPluginDeps {
   env: Env;
   /** Shared with the token file, so one run warns once. */
   report?: CacheReport;
-  /** The encryption key; defaults to the OS keyring (asked at most once per run). */
-  cacheKey?: () => Promise<Buffer | undefined>;
+  /** The encryption key, when the caller reads it already (the PoP store: one keyring read per run). */
+  encryptionKey?: () => Promise<Buffer | undefined>;
 }
 
 export function msalCacheFilePath(cacheDir: string, key: string): string {
   return join(cacheDir, 'msal', `${key}.json`);
 }
 
-export async function msalCachePlugin(cacheDir: string, key: string, deps: MsalPluginDeps): Promise<ICachePlugin> {
+export function msalCachePlugin(cacheDir: string, key: string, deps: MsalPluginDeps): ICachePlugin {
   const file = msalCacheFilePath(cacheDir, key);
   const report = deps.report ?? cacheReport(deps.log);
   const aad = `kubelogin-msal-cache:${key}`;
+  // The OS keyring is asked at most once per run, and only when the file is encrypted or written.
   let keyPromise: Promise<Buffer | undefined> | undefined;
-  const cacheKey = () => (keyPromise ??= (deps.cacheKey ?? (() => loadCacheKey({ env: deps.env, log: deps.log, cacheDir })))());
+  const encryptionKey = deps.encryptionKey ?? (() => (keyPromise ??= loadEncryptionKey({ env: deps.env, log: deps.log, cacheDir })));
 
   async function load(): Promise<string | undefined> {
     const read = readPrivateFile(file, MAX_MSAL_CACHE_BYTES);
@@ -43,7 +44,7 @@ export async function msalCachePlugin(cacheDir: string, key: string, deps: MsalP
     if (!envelope) return void report.problem(`the MSAL cache ${file} is damaged or of an unknown version; ignoring it (it will be replaced)`);
     let text = envelope.data;
     if (envelope.alg === 'A256GCM') {
-      const k = await cacheKey();
+      const k = await encryptionKey();
       if (!k) return void deps.log.v(1, `cache: ${file} is encrypted with the OS keyring's key, which is not reachable now; ignoring it`);
       try {
         text = openSealed(envelope, k, aad);
@@ -65,7 +66,7 @@ export async function msalCachePlugin(cacheDir: string, key: string, deps: MsalP
     async afterCacheAccess(ctx: TokenCacheContext) {
       if (!ctx.cacheHasChanged) return;
       try {
-        writeFileAtomic(file, seal(ctx.tokenCache.serialize(), await cacheKey(), aad));
+        writeFileAtomic(file, seal(ctx.tokenCache.serialize(), await encryptionKey(), aad));
       } catch (err) {
         report.problem(`could not save the MSAL cache in ${cacheDir}: ${(err as Error).message}; continuing without caching`);
       }

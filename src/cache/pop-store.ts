@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import type { Env } from '../cli/env';
 import { writeFileAtomic } from '../platform/files';
 import type { Logger } from '../platform/log';
-import { loadCacheKey } from './keyring';
+import { loadEncryptionKey } from './keyring';
 import { waitForIdentityLock, type WaitOutcome } from './early-lock';
 import { cacheFolderGate } from './folder';
 import { msalCachePlugin } from './msal-plugin';
@@ -34,7 +34,7 @@ export function openPopStore(cacheDir: string, key: string, deps: { log: Logger;
   const report = cacheReport(log);
   const usable = cacheFolderGate(cacheDir, env, report);
   let keyPromise: Promise<Buffer | undefined> | undefined;
-  const cacheKey = () => (keyPromise ??= loadCacheKey({ env, log, cacheDir }));
+  const encryptionKey = () => (keyPromise ??= loadEncryptionKey({ env, log, cacheDir }));
   const stamp = () => {
     try {
       const st = statSync(file);
@@ -49,7 +49,7 @@ export function openPopStore(cacheDir: string, key: string, deps: { log: Logger;
     usable,
     async fresh() {
       if (!usable()) return undefined;
-      const read = await readPopEntry(file, key, cacheKey);
+      const read = await readPopEntry(file, key, encryptionKey);
       if (read.kind === 'bad') return void report.problem(`not using the cached PoP key: ${read.why}; making a new one`);
       if (read.kind === 'locked') return void log.v(1, `cache: ${file} is encrypted with the OS keyring's key, which is not reachable now; making a new PoP key`);
       if (read.kind === 'absent') return undefined;
@@ -61,13 +61,13 @@ export function openPopStore(cacheDir: string, key: string, deps: { log: Logger;
       const before = stamp();
       return waitForIdentityLock(cacheDir, key, { env, deadline, loginMethod, log, now, ready: () => stamp() !== before });
     },
-    async msalPlugin() {
-      return usable() ? msalCachePlugin(cacheDir, key, { log, env, report, cacheKey }) : undefined;
+    msalPlugin() {
+      return Promise.resolve(usable() ? msalCachePlugin(cacheDir, key, { log, env, report, encryptionKey }) : undefined);
     },
     async save(entry) {
       if (!usable()) return;
       try {
-        writeFileAtomic(file, sealPopEntry(entry, key, await cacheKey()));
+        writeFileAtomic(file, sealPopEntry(entry, key, await encryptionKey()));
       } catch (err) {
         report.problem(`could not save the PoP key in ${cacheDir}: ${(err as Error).message}; continuing without caching`);
       }

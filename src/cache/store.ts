@@ -5,13 +5,13 @@
 import type { ICachePlugin } from '@azure/msal-node';
 import { join } from 'node:path';
 import type { Env } from '../cli/env';
-import { readPrivateFile, removeOrphans, writeFileAtomic } from '../platform/files';
+import { removeOrphans, writeFileAtomic } from '../platform/files';
 import type { Logger } from '../platform/log';
 import { waitForIdentityLock, type WaitOutcome } from './early-lock';
 import { cacheFolderGate, TOOL_SUBFOLDERS } from './folder';
 import { msalCachePlugin } from './msal-plugin';
 import { cacheReport } from './report';
-import { MAX_TOKEN_FILE_BYTES, parseTokenFile, servable, tokenFilePath, type CachedToken, type TokenFileEntry } from './token-file';
+import { readToken, servable, tokenFilePath, type CachedToken, type TokenFileEntry } from './token-file';
 
 /** Leftover temp files of killed writers are removed once this old (no live writer takes that long). */
 const ORPHAN_AGE_MS = 10 * 60_000;
@@ -49,21 +49,22 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
     usable,
     fresh() {
       if (!usable()) return undefined;
-      const read = readPrivateFile(tokenFile, MAX_TOKEN_FILE_BYTES);
+      const read = readToken(tokenFile, { tighten: true });
       if (read.kind === 'absent') return undefined;
       if (read.kind === 'refused') return void report.problem(`not using the token cache: ${read.reason}`);
-      const entry = parseTokenFile(read.data.toString('utf8'));
-      if (!entry) return void report.problem(`the token cache file ${tokenFile} is damaged or of an unknown version; ignoring it (it will be replaced)`);
+      if (read.kind === 'damaged') {
+        return void report.problem(`the token cache file ${tokenFile} is damaged or of an unknown version; ignoring it (it will be replaced)`);
+      }
       // Written for another identity (copied or planted under this name): never served, replaced on save.
-      if (entry.id !== key) return void log.v(1, `cache: ${tokenFile} was written for another identity; ignoring it`);
-      return servable({ entry, writtenAt: read.mtimeMs }, now(), deps.since);
+      if (read.entry.id !== key) return void log.v(1, `cache: ${tokenFile} was written for another identity; ignoring it`);
+      return servable(read, now(), deps.since);
     },
     lock(deadline, loginMethod) {
       if (!usable()) return Promise.resolve({ state: 'failed-open' });
       return waitForIdentityLock(cacheDir, key, { env, deadline, loginMethod, log, now, since: deps.since });
     },
-    async msalPlugin() {
-      return usable() ? msalCachePlugin(cacheDir, key, { log, env, report }) : undefined;
+    msalPlugin() {
+      return Promise.resolve(usable() ? msalCachePlugin(cacheDir, key, { log, env, report }) : undefined);
     },
     save(entry) {
       if (!usable()) return;

@@ -2,7 +2,7 @@
 // hit needs neither MSAL nor the keyring. Long-lived secrets (refresh tokens) live elsewhere.
 // On the hit path: node built-ins only.
 import { join } from 'node:path';
-import { readBounded } from '../platform/read-bounded';
+import { readPrivateFile } from '../platform/files';
 
 export interface CachedToken {
   v: 1;
@@ -64,20 +64,32 @@ export function readTokenEntry(cacheDir: string, key: string): TokenRead | undef
 }
 
 function readTokenFileAt(file: string): TokenRead | undefined {
+  const read = readToken(file);
+  return read.kind === 'ok' ? { entry: read.entry, writtenAt: read.writtenAt } : undefined;
+}
+
+export type TokenFileRead =
+  | { kind: 'absent' }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'damaged' }
+  | ({ kind: 'ok' } & TokenRead);
+
+/**
+ * The one reader of token files, for both bundles: a symlink, another user's file or an oversized one
+ * is refused, unreadable content is damaged. A file readable by others is tightened to 0600 and used
+ * when `tighten` (the full path, which owns the folder rules too), else refused: the light path changes
+ * no file. The write time comes from the same open file, so it belongs to that content.
+ */
+export function readToken(file: string, { tighten = false } = {}): TokenFileRead {
+  let read;
   try {
-    let writtenAt = 0;
-    const data = readBounded(file, MAX_TOKEN_FILE_BYTES, {
-      noFollow: true,
-      inspect: (st) => {
-        if ((st.mode & 0o077) !== 0 || (typeof process.getuid === 'function' && st.uid !== process.getuid())) throw new Error('not private');
-        writtenAt = st.mtimeMs;
-      },
-    });
-    const entry = parseTokenFile(data.toString('utf8'));
-    return entry && { entry, writtenAt };
-  } catch {
-    return undefined;
+    read = readPrivateFile(file, MAX_TOKEN_FILE_BYTES, { tighten });
+  } catch (err) {
+    return { kind: 'refused', reason: `${file}: ${(err as Error).message}` };
   }
+  if (read.kind !== 'ok') return read;
+  const entry = parseTokenFile(read.data.toString('utf8'));
+  return entry ? { kind: 'ok', entry, writtenAt: read.mtimeMs } : { kind: 'damaged' };
 }
 
 /** Servable: valid for more than REFRESH_AHEAD_MS and not absurdly far out (such an entry is a miss, and replaced). */
@@ -95,7 +107,11 @@ export function expiryProblem(expiresOn: number, now: number): 'invalid' | 'expi
  * The token a run may serve: fresh and, when `since` is set (--force-refresh), written at or after
  * that moment, i.e. fetched from the authority by a run that was still going when this one began.
  */
-export function servable<T extends CachedToken>(read: { entry: T; writtenAt: number } | undefined, now: number, since?: number): T | undefined {
+export function servable<T extends CachedToken>(
+  read: { entry: T; writtenAt: number } | undefined,
+  now: number,
+  since?: number,
+): T | undefined {
   if (!read || !isFresh(read.entry, now)) return undefined;
   if (since !== undefined && read.writtenAt < since) return undefined;
   return read.entry;

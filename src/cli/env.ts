@@ -59,8 +59,3 @@ export const SECRET_ENV = [
   ENV.aadPassword, ENV.azurePassword,
   ENV.systemAccessToken, ENV.actionsIdTokenRequestToken, ENV.identityHeader, ENV.msiSecret,
 ] as const;
-
-/** The option values and variables of a run that are credentials. */
-export function runSecrets(o: { clientSecret: string; password: string; clientCertificatePassword: string }, env: Env): Array<string | undefined> {
-  return [o.clientSecret, o.password, o.clientCertificatePassword, ...SECRET_ENV.map((name) => env[name])];
-}

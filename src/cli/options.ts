@@ -1,12 +1,15 @@
 // Flags + environment → TokenOptions, with Azure/kubelogin's precedence (UpdateFromEnv): any env var
-// that is *present* (even empty) overwrites the flag, unless --disable-environment-override.
+// that is *present* (even empty) overwrites the flag, unless --disable-environment-override. Which
+// flag sets which field, and which env vars override it, is the flags table's (cli/flags.ts).
 // Pure and dependency-free: the cache-hit path and the full CLI both call it.
 import { join } from 'node:path';
 import { UsageError } from '../errors';
+import type { LoginMethod } from '../login/methods';
+import { modeFor } from '../login/select';
 import { cloudAuthorityHost } from './clouds';
 import { formatDuration, parseDuration } from './duration';
-import { ENV, type Env } from './env';
-import { LOGIN_METHODS, type LoginMethod } from './flags';
+import { ENV, SECRET_ENV, type Env } from './env';
+import { isCommandFlag, TOKEN_FLAGS, tokenFlag, type TokenFlag } from './flags';
 import { homeDir } from '../platform/home';
 
 export interface TokenOptions {
@@ -51,47 +54,14 @@ export function defaultCacheDir(env: Env): string {
   return env[ENV.kubeCacheDir] || join(homeDir(env), '.kube', 'cache', 'kubelogin');
 }
 
-/** Each string flag's option field. */
-export const STRING_FIELDS: Record<string, keyof TokenOptions> = {
-  'server-id': 'serverId',
-  'client-id': 'clientId',
-  'client-secret': 'clientSecret',
-  'client-certificate': 'clientCertificate',
-  'client-certificate-password': 'clientCertificatePassword',
-  username: 'username',
-  password: 'password',
-  'identity-resource-id': 'identityResourceId',
-  'tenant-id': 'tenantId',
-  subscription: 'subscription',
-  environment: 'environment',
-  'authority-host': 'authorityHost',
-  'federated-token-file': 'federatedTokenFile',
-  'azure-pipelines-service-connection-id': 'azurePipelinesServiceConnectionId',
-  'cache-dir': 'cacheDir',
-  'token-cache-dir': 'cacheDir',
-  'pop-claims': 'popClaims',
-  'redirect-url': 'redirectUrl',
-  'login-hint': 'loginHint',
-};
-/** Each boolean flag's option field. */
-export const BOOLEAN_FIELDS: Record<string, keyof TokenOptions> = {
-  legacy: 'legacy',
-  'use-azurerm-env-vars': 'useAzurermEnvVars',
-  'pop-enabled': 'popEnabled',
-  'disable-environment-override': 'disableEnvironmentOverride',
-  'disable-instance-discovery': 'disableInstanceDiscovery',
-  'force-refresh': 'forceRefresh',
-};
-
 export interface Resolved {
   options: TokenOptions;
   /** Long names of flags given on the command line. */
   setFlags: Set<string>;
 }
 
-/** Applies flags, then the env step, then returns unvalidated options (see validateTokenOptions). */
-export function resolveTokenOptions(flags: SetFlags, env: Env): Resolved {
-  const o = {
+function defaults(env: Env): TokenOptions {
+  return {
     loginMethod: 'devicecode',
     serverId: '', clientId: '', clientSecret: '', clientCertificate: '', clientCertificatePassword: '',
     username: '', password: '', identityResourceId: '', tenantId: '', subscription: '',
@@ -99,26 +69,37 @@ export function resolveTokenOptions(flags: SetFlags, env: Env): Resolved {
     cacheDir: defaultCacheDir(env), legacy: false, useAzurermEnvVars: false, popEnabled: false, popClaims: '',
     timeoutMs: DEFAULT_TIMEOUT_MS, timeoutSet: false, disableEnvironmentOverride: false,
     disableInstanceDiscovery: false, redirectUrl: '', loginHint: '', forceRefresh: false,
-  } as TokenOptions;
-  const bag = o as unknown as Record<string, unknown>;
+  };
+}
+
+/** Applies flags, then the env step, then returns unvalidated options (see validateTokenOptions). */
+export function resolveTokenOptions(flags: SetFlags, env: Env): Resolved {
+  const o = defaults(env);
   const setFlags = new Set<string>();
   for (const [name, value] of flags) {
     setFlags.add(name);
-    if (name === 'login') o.loginMethod = String(value) as LoginMethod;
-    else if (name === 'timeout') {
-      const ms = parseDuration(String(value));
-      if (ms === undefined) throw new UsageError(`invalid argument "${value}" for "--timeout" flag: time: invalid duration "${value}"; use a duration such as 30s or 2m`);
-      o.timeoutMs = wholeMs(ms);
-      o.timeoutSet = true;
-    } else if (name in STRING_FIELDS) bag[STRING_FIELDS[name]] = String(value);
-    else if (name in BOOLEAN_FIELDS) bag[BOOLEAN_FIELDS[name]] = value === true || value === 'true';
+    const flag = tokenFlag(name);
+    if (flag) setField(o, flag, value, 'flag');
+    else if (!isCommandFlag(name)) throw new Error(`internal: --${name} is in no flags table`);
   }
   if (!o.disableEnvironmentOverride) applyEnv(o, env);
-  // Not one of Azure/kubelogin's variables: a user's one-off switch (`KUBELOGIN_FORCE_REFRESH=true kubectl …`),
-  // so a kubeconfig's --disable-environment-override does not turn it off.
-  const force = env[ENV.forceRefresh];
-  if (force !== undefined) o.forceRefresh = envBoolean(ENV.forceRefresh, force);
+  applyOwnEnv(o, env);
   return { options: o, setFlags };
+}
+
+/**
+ * This project's own variables (not Azure/kubelogin's): a user's one-off switch such as
+ * `KUBELOGIN_FORCE_REFRESH=true kubectl …`, so a kubeconfig's --disable-environment-override does not turn it off.
+ */
+function applyOwnEnv(o: TokenOptions, env: Env): void {
+  for (const flag of TOKEN_FLAGS) {
+    for (const name of flag.env?.own ?? []) {
+      const value = env[name];
+      if (value === undefined) continue;
+      if (flag.type === 'boolean') (o as unknown as Record<string, unknown>)[flag.field] = envBoolean(name, value);
+      else setField(o, flag, value, 'env');
+    }
+  }
 }
 
 function envBoolean(name: string, value: string): boolean {
@@ -128,45 +109,33 @@ function envBoolean(name: string, value: string): boolean {
   throw new UsageError(`${name}="${value}" is not a boolean; set it to true or false (or unset it)`);
 }
 
+function setField(o: TokenOptions, flag: TokenFlag, value: string | boolean, from: 'flag' | 'env'): void {
+  const bag = o as unknown as Record<string, unknown>;
+  if (flag.type === 'boolean') bag[flag.field] = value === true || value === 'true';
+  else if (flag.type === 'duration') {
+    const ms = parseDuration(String(value));
+    // An unparsable AZURE_CLI_TIMEOUT is ignored, as upstream; a bad --timeout is an error.
+    if (ms === undefined && from === 'env') return;
+    if (ms === undefined) throw new UsageError(`invalid argument "${String(value)}" for "--${flag.name}" flag: time: invalid duration "${String(value)}"; use a duration such as 30s or 2m`);
+    bag[flag.field] = wholeMs(ms);
+    o.timeoutSet = true;
+  } else bag[flag.field] = String(value);
+}
+
+/** Every flag's env vars (ARM_* instead with --use-azurerm-env-vars), then those of the final login method. */
 function applyEnv(o: TokenOptions, env: Env): void {
-  const take = (field: keyof TokenOptions, ...names: string[]) => {
+  const take = (flag: TokenFlag, names: readonly string[]) => {
     for (const name of names) {
       const value = env[name];
-      if (value !== undefined) (o as unknown as Record<string, unknown>)[field] = value;
+      if (value !== undefined) setField(o, flag, value, 'env');
     }
   };
-  if (o.useAzurermEnvVars) {
-    take('clientId', ENV.armClientId);
-    take('clientSecret', ENV.armClientSecret);
-    take('clientCertificate', ENV.armClientCertificatePath);
-    take('clientCertificatePassword', ENV.armClientCertificatePassword);
-    take('tenantId', ENV.armTenantId);
-  } else {
-    take('clientId', ENV.aadClientId, ENV.azureClientId);
-    take('clientSecret', ENV.aadClientSecret, ENV.azureClientSecret);
-    take('clientCertificate', ENV.aadClientCertificate, ENV.azureClientCertificatePath);
-    take('clientCertificatePassword', ENV.aadClientCertificatePassword, ENV.azureClientCertificatePassword);
-    take('tenantId', ENV.azureTenantId);
+  for (const flag of TOKEN_FLAGS) {
+    take(flag, (o.useAzurermEnvVars ? flag.env?.azurerm : undefined) ?? flag.env?.names ?? []);
   }
-  take('username', ENV.aadUsername, ENV.azureUsername);
-  take('password', ENV.aadPassword, ENV.azurePassword);
-  take('loginMethod', ENV.loginMethod);
-  // This project honours AZURE_AUTHORITY_HOST for every Entra ID mode (upstream: workload identity only).
-  take('authorityHost', ENV.azureAuthorityHost);
-  if (o.loginMethod === 'workloadidentity') {
-    take('clientId', ENV.azureClientId);
-    take('federatedTokenFile', ENV.azureFederatedTokenFile);
-  }
-  if (o.loginMethod === 'azurepipelines') {
-    if (!o.clientId) take('clientId', ENV.pipelinesClientId);
-    if (!o.tenantId) take('tenantId', ENV.pipelinesTenantId);
-    if (!o.azurePipelinesServiceConnectionId) take('azurePipelinesServiceConnectionId', ENV.pipelinesServiceConnectionId);
-  }
-  const timeout = env[ENV.cliTimeout];
-  const ms = timeout === undefined ? undefined : parseDuration(timeout);
-  if (ms !== undefined) {
-    o.timeoutMs = wholeMs(ms);
-    o.timeoutSet = true;
+  for (const flag of TOKEN_FLAGS) {
+    const forLogin = flag.env?.byLogin?.[o.loginMethod];
+    if (forLogin && !(forLogin.fillEmpty && o[flag.field])) take(flag, forLogin.names);
   }
 }
 
@@ -180,9 +149,7 @@ function wholeMs(ms: number): number {
 
 /** Azure/kubelogin's Validate(), with a remedy appended to each message. */
 export function validateTokenOptions(o: TokenOptions): void {
-  if (!(LOGIN_METHODS as readonly string[]).includes(o.loginMethod)) {
-    throw new UsageError(`'${o.loginMethod}' is not a supported login method. Supported method is one of ${LOGIN_METHODS.join(', ')}`);
-  }
+  modeFor(o.loginMethod);
   if (o.authorityHost) validateAuthorityHost(o.authorityHost);
   cloudAuthorityHost(o.environment);
   if (o.popEnabled && !o.popClaims) {
@@ -211,16 +178,14 @@ function validateAuthorityHost(host: string): void {
   if (!host.endsWith('/')) throw new UsageError(`authority host "${host}" should have a trailing slash; pass "${host}/"`);
 }
 
-/** PoP applies to interactive, ropc and spn without --legacy; every other mode ignores --pop-enabled (as upstream). */
+/** Whether this run gets a PoP token: the mode's rule (interactive, ropc, spn without --legacy). */
 export function popApplies(o: Pick<TokenOptions, 'popEnabled' | 'loginMethod' | 'legacy'>): boolean {
-  if (!o.popEnabled) return false;
-  return o.loginMethod === 'interactive' || o.loginMethod === 'ropc' || (o.loginMethod === 'spn' && !o.legacy);
+  return o.popEnabled && !!modeFor(o.loginMethod).pop?.(o);
 }
 
-/** GetScope: trims trailing slashes and appends /.default unless already there. */
-export function scopeFor(serverId: string): string {
-  if (serverId.endsWith('/.default')) return serverId;
-  return serverId.replace(/\/+$/, '') + '/.default';
+/** A run's credentials, for the logger to redact: the secret options (the flags table marks them) and SECRET_ENV. */
+export function secretsOf(o: TokenOptions, env: Env): Array<string | undefined> {
+  return [...TOKEN_FLAGS.filter((f) => f.secret).map((f) => String(o[f.field])), ...SECRET_ENV.map((name) => env[name])];
 }
 
 /** The Entra ID authority host (with trailing slash): --authority-host wins over --environment. */

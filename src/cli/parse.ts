@@ -1,9 +1,9 @@
-// yargs wiring: the full parser, used off the cache-hit path. It produces the same SetFlags the
-// hit parser produces, so both feed resolveTokenOptions identically.
+// yargs wiring: the full parser, used off the cache-hit path. It reads the flags table and produces
+// the same SetFlags the light parser (cli/argv.ts) produces, so both feed resolveTokenOptions identically.
 import type { Argv, Options } from 'yargs';
 import { UsageError } from '../errors';
-import { klogLevel } from './argv';
-import { CONVERT_FLAGS, GLOBAL_FLAGS, REPORT_FLAGS, TOKEN_FLAGS, type FlagSpec } from './flags';
+import { klogLevel, parseBool } from './argv';
+import { CONVERT_FLAGS, GLOBAL_FLAGS, REMOVE_FLAGS, REPORT_FLAGS, TOKEN_FLAGS, type FlagSpec } from './flags';
 import type { SetFlags } from './options';
 
 export type CommandName = 'get-token' | 'convert-kubeconfig' | 'remove-tokens' | 'remove-cache-dir' | 'whoami' | 'doctor';
@@ -15,25 +15,18 @@ export interface ParsedCommand {
   helpText?: string;
 }
 
-// remove-tokens takes the identity flags too: with --server-id (or --context) it removes one identity.
-const REMOVE_FLAGS: FlagSpec[] = [
-  ...TOKEN_FLAGS,
-  { name: 'kubeconfig', type: 'string', describe: 'kubeconfig to read --context from' },
-  { name: 'context', type: 'string', describe: 'remove only the tokens of the identity this kubeconfig context\'s user runs' },
-];
-
 function toYargs(spec: FlagSpec): Options {
   return {
     alias: spec.alias,
-    type: spec.type,
+    type: spec.type === 'boolean' ? 'boolean' : 'string',
     describe: spec.describe,
-    requiresArg: spec.type === 'string',
+    requiresArg: spec.type !== 'boolean',
     hidden: spec.hidden,
     deprecated: spec.deprecated,
   };
 }
 
-function addFlags(y: Argv, specs: FlagSpec[]): Argv {
+function addFlags(y: Argv, specs: readonly FlagSpec[]): Argv {
   for (const spec of specs) y = y.option(spec.name, toYargs(spec));
   return y;
 }
@@ -48,25 +41,38 @@ function lastPosition(argv: string[], spec: FlagSpec): number {
   return at;
 }
 
-function collect(argv: string[], args: Record<string, unknown>, specs: FlagSpec[]): SetFlags {
+function collect(argv: string[], args: Record<string, unknown>, specs: readonly FlagSpec[]): SetFlags {
   const found: Array<[number, string, string | boolean]> = [];
   for (const spec of specs) {
     const pos = lastPosition(argv, spec);
     if (pos < 0 || args[spec.name] === undefined) continue;
     const value = args[spec.name];
-    found.push([pos, spec.name, typeof value === 'boolean' ? value : String(value)]);
+    found.push([pos, spec.name, spec.type === 'boolean' ? boolValue(argv[pos], spec, value === true) : String(value)]);
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, name, value]) => [name, value]);
+}
+
+/** `--flag=value` as pflag reads it (strconv.ParseBool: `=1`, `=t`, `=True`...; yargs reads `=1` as false). */
+function boolValue(token: string, spec: FlagSpec, yargsValue: boolean): boolean {
+  const eq = token.indexOf('=');
+  if (eq < 0) return yargsValue;
+  const text = token.slice(eq + 1);
+  const value = parseBool(text);
+  if (value === undefined) {
+    throw new UsageError(`invalid argument "${text}" for "--${spec.name}" flag: strconv.ParseBool: parsing "${text}": invalid syntax; use --${spec.name} or --${spec.name}=false`);
+  }
+  return value;
 }
 
 export async function parseCommandLine(argv: string[], version: string): Promise<ParsedCommand> {
   let result: ParsedCommand | undefined;
   let printed = '';
-  const specsFor: Record<CommandName, FlagSpec[]> = {
+  // remove-tokens takes the identity flags too: with --server-id (or --context) it removes one identity.
+  const specsFor: Record<CommandName, readonly FlagSpec[]> = {
     'get-token': TOKEN_FLAGS,
-    'convert-kubeconfig': [...TOKEN_FLAGS, ...CONVERT_FLAGS.filter((f) => f.name !== 'dry-run'), CONVERT_FLAGS.find((f) => f.name === 'dry-run')!],
-    'remove-tokens': REMOVE_FLAGS,
-    'remove-cache-dir': REMOVE_FLAGS,
+    'convert-kubeconfig': [...TOKEN_FLAGS, ...CONVERT_FLAGS],
+    'remove-tokens': [...TOKEN_FLAGS, ...REMOVE_FLAGS],
+    'remove-cache-dir': [...TOKEN_FLAGS, ...REMOVE_FLAGS],
     whoami: [...TOKEN_FLAGS, ...REPORT_FLAGS],
     doctor: REPORT_FLAGS,
   };
@@ -106,7 +112,7 @@ export async function parseCommandLine(argv: string[], version: string): Promise
     .exitProcess(false)
     .fail((msg, err) => {
       throw err instanceof UsageError ? err : new UsageError(`${pflagWording(msg ?? err?.message ?? '', argv)}; run kubelogin --help for the commands and flags`);
-    }) as Argv;
+    });
   y = addFlags(y, GLOBAL_FLAGS);
   for (const command of Object.keys(specsFor) as CommandName[]) {
     y = y.command(command, descriptions[command], (c) => addFlags(c, specsFor[command]), done(command));
@@ -118,7 +124,7 @@ export async function parseCommandLine(argv: string[], version: string): Promise
   if (result) return result;
   if (parsed.version) return { command: 'version', flags: [], verbosity: 0, helpText: version };
   const positional = (parsed._ as unknown[]) ?? [];
-  if (positional.length) throw new UsageError(`unknown command "${positional[0]}" for "kubelogin"; run kubelogin --help for the commands`);
+  if (positional.length) throw new UsageError(`unknown command "${String(positional[0])}" for "kubelogin"; run kubelogin --help for the commands`);
   return { command: 'help', flags: [], verbosity: 0, helpText: await y.getHelp() };
 }
 
@@ -139,7 +145,8 @@ function pflagWording(msg: string, argv: string[]): string {
 /** -v's level, or pflag's error line for a value klog rejects. */
 function verbosityOf(v: unknown): number {
   if (v === undefined) return 0;
-  const text = String(v);
+  // yargs gives -v as a string (its type in the flags table).
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
   const level = klogLevel(text);
   if (typeof level === 'number') return level;
   throw new UsageError(`invalid argument "${text}" for "-v, --v" flag: strconv.ParseInt: parsing "${text}": ${level}; use a number such as -v 5`);

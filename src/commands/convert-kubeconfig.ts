@@ -2,12 +2,14 @@
 // Each user goes back to the file that defines it; files without a change are not touched, so a
 // second run is a no-op; --dry-run prints the files that would change instead of writing them.
 import { homedir } from 'node:os';
-import { runSecrets, type Env } from '../cli/env';
-import { BOOLEAN_FIELDS, STRING_FIELDS, type TokenOptions } from '../cli/options';
+import type { Env } from '../cli/env';
+import { tokenFlag, TOKEN_FLAGS } from '../cli/flags';
+import { secretsOf, type TokenOptions } from '../cli/options';
 import { ConfigError } from '../errors';
 import { convertKubeconfigs, type ConvertRequest } from '../kube/convert';
 import { dumpKubeconfig, loadKubeconfigFiles, saveKubeconfigs, type KubeconfigFile, type YamlMap } from '../kube/kubeconfig';
 import { sameYaml } from '../kube/kubeconfig-model';
+import { modeFor } from '../login/select';
 import type { Logger } from '../platform/log';
 
 export interface ConvertInput {
@@ -26,26 +28,23 @@ interface Deps {
   stdout: (text: string) => void;
 }
 
-/** The option holding each flag's value after the env step. */
-const FLAG_OPTIONS: Record<string, keyof TokenOptions> = { ...STRING_FIELDS, ...BOOLEAN_FIELDS };
-const SECRET_FLAGS = ['client-secret', 'password', 'client-certificate-password'];
-/** The secret flags each login mode writes into the args when they are given. */
-const SECRETS_WRITTEN: Record<string, string[]> = { spn: ['client-secret', 'client-certificate-password'], ropc: ['password'] };
+const SECRET_FLAGS = TOKEN_FLAGS.filter((f) => f.secret).map((f) => f.name);
 const MAX_ATTEMPTS = 3;
 
-/** Flags + options (after the env step) → what the pure converter needs. */
+/** Flags + options (after the env step) → what the pure converter needs: each token flag given, with its field's value. */
 export function convertRequest(input: Omit<ConvertInput, 'dryRun'>): ConvertRequest {
   const flags = new Map<string, string | boolean>();
   for (const name of input.setFlags) {
-    const field = FLAG_OPTIONS[name];
-    if (field) flags.set(name, input.options[field] as string | boolean);
+    const flag = tokenFlag(name);
+    const value = flag ? input.options[flag.field] : undefined;
+    if (typeof value === 'string' || typeof value === 'boolean') flags.set(name, value);
   }
   return { login: input.options.loginMethod, flags, context: input.context, azureConfigDir: input.azureConfigDir };
 }
 
 export async function convertKubeconfig(input: ConvertInput, deps: Deps): Promise<void> {
   const { options, dryRun } = input;
-  for (const secret of runSecrets(options, deps.env)) deps.log.secret(secret);
+  for (const secret of secretsOf(options, deps.env)) deps.log.secret(secret);
   const request = convertRequest(input);
   const source = { explicit: input.kubeconfig, kubeconfigEnv: deps.env.KUBECONFIG, home: deps.env.HOME || homedir() };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -85,7 +84,7 @@ function withoutSecrets(request: ConvertRequest): ConvertRequest {
 function report(changes: Array<{ file: KubeconfigFile }>, request: ConvertRequest, log: Logger): void {
   const paths = changes.map((c) => c.file.path).join(', ');
   log.v(1, `converted the Azure users in ${paths} to --login ${request.login}`);
-  const written = (SECRETS_WRITTEN[request.login] ?? []).filter((name) => request.flags.get(name));
+  const written = (modeFor(request.login).writesSecrets ?? []).filter((name) => request.flags.get(name));
   if (written.length) {
     log.warn(`${written.map((n) => `--${n}`).join(', ')} now stored in plain text in ${paths}; to keep secrets out of the kubeconfig, convert without them and set them in the environment kubectl runs in (see kubelogin get-token --help)`);
   }

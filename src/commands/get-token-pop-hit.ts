@@ -4,7 +4,7 @@
 // entry is encrypted (a desktop with a Secret Service); anything unusual is a miss for the full path.
 import type { Env } from '../cli/env';
 import type { TokenOptions } from '../cli/options';
-import { loadCacheKey } from '../cache/keyring';
+import { loadEncryptionKey } from '../cache/keyring';
 import { popFilePath, readPopEntry } from '../cache/pop-entry';
 import { isFresh } from '../cache/token-file';
 import { formatExecCredential } from '../kube/exec-credential';
@@ -26,7 +26,8 @@ export async function popCacheHit(input: PopHitInput): Promise<string | undefine
   const { options, key, env, now } = input;
   const { u } = parsePopClaims(options.popClaims);
   const log = createLogger(input.verbosity, input.stderr);
-  const read = await readPopEntry(popFilePath(options.cacheDir, key), key, () => loadCacheKey({ env, log, cacheDir: options.cacheDir }));
+  const encryptionKey = () => loadEncryptionKey({ env, log, cacheDir: options.cacheDir });
+  const read = await readPopEntry(popFilePath(options.cacheDir, key), key, encryptionKey);
   if (read.kind !== 'ok' || !isFresh(read.entry, now())) return undefined;
   const kid = read.entry.kid ?? popKid(read.entry.key);
   const token = signPopToken(read.entry.key, read.entry.token, u, now(), kid);

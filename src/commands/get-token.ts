@@ -1,8 +1,8 @@
 // get-token: exec info → cache key → fresh? → lock → fresh? → log in (silent refresh first) → save → print.
 // acquireToken is the use case without the printing; whoami serves its token through it too.
 // With PoP the cache entry also holds the key the token is bound to; every print signs a new PoP token.
-import { scopeFor, authorityHostFor, popApplies, type TokenOptions } from '../cli/options';
-import { runSecrets, type Env } from '../cli/env';
+import { authorityHostFor, popApplies, secretsOf, type TokenOptions } from '../cli/options';
+import type { Env } from '../cli/env';
 import { authorityMetadataStore } from '../cache/authority-metadata';
 import { cacheKey, identityFor } from '../cache/key';
 import { NO_LOCK } from '../cache/lock';
@@ -14,11 +14,13 @@ import { AuthError, UsageError, TimeoutError } from '../errors';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
 import { parsePopClaims } from '../login/pop';
 import { newPopKey, popKid, signPopToken, type RsaPrivateJwk } from '../login/pop-token';
-import { loginFor } from '../login/select';
+import { loginFor } from '../login/logins';
+import { scopeFor } from '../login/scope';
+import { modeFor } from '../login/select';
 import { signInDecision } from '../login/sign-in-policy';
 import type { LoginContext, TokenSource } from '../login/types';
 import type { Logger } from '../platform/log';
-import type { Handover } from './get-token-hit';
+import type { Handover } from './get-token-light';
 
 export interface GetTokenDeps {
   env: Env;
@@ -64,7 +66,7 @@ export function presentedToken(t: ServedToken, deps: Pick<GetTokenDeps, 'log' | 
 export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInteractive: boolean | undefined): Promise<ServedToken> {
   const { env, log, now } = deps;
   requireServerId(o);
-  for (const s of runSecrets(o, env)) log.secret(s);
+  for (const s of secretsOf(o, env)) log.secret(s);
   const key = cacheKey(identityFor(o, env));
   // --force-refresh: parallel forced runs still make one request: the lock holder asks, and the others
   // take the token it writes, since it was fetched after they began.
@@ -100,9 +102,12 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
     log.v(5, `get-token: login=${o.loginMethod} scope=${scopeFor(o.serverId)} cache key=${key}${since ? ' (forced refresh)' : ''}`);
     const popKey = u === undefined ? undefined : await newPopKey();
     if (popKey) log.v(5, `pop: new RSA-2048 key ${popKid(popKey)} for this token; u=${u}`);
-    const mode = o.loginMethod;
-    const person = mode === 'devicecode' || mode === 'interactive'
-      ? signInDecision({ mode, specInteractive, stdinIsTTY: deps.stdinIsTTY, stderrIsTTY: deps.stderrIsTTY ?? false, platform: process.platform, env })
+    // Only the modes whose descriptor says they may prompt (devicecode, interactive) ask the policy.
+    const situation = {
+      specInteractive, stdinIsTTY: deps.stdinIsTTY, stderrIsTTY: deps.stderrIsTTY ?? false, platform: process.platform, env,
+    };
+    const person = modeFor(o.loginMethod).mayPrompt
+      ? signInDecision({ ...situation, mode: o.loginMethod as 'devicecode' | 'interactive' })
       : undefined;
     if (person) log.v(3, `get-token: a person ${person.proceed ? 'may' : 'may not'} be asked to sign in: ${person.why}`);
     const ctx: LoginContext = {
@@ -112,13 +117,14 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
       env,
       log,
       signal,
+      now,
       canPrompt: person?.proceed ?? false,
       promptWhy: person?.why,
       cachePlugin: await store.msalPlugin(),
       popKey,
       authorityMetadata: store.usable() ? authorityMetadataStore(o.cacheDir, now) : undefined,
     };
-    const login = loginFor(o.loginMethod);
+    const login = loginFor(modeFor(o.loginMethod));
     const token = await login(ctx);
     if (signal.aborted) throw new TimeoutError('get-token timed out; raise --timeout');
     checkExpiry(o.loginMethod, token.expiresOn, now());

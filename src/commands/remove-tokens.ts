@@ -1,5 +1,6 @@
 // remove-cache-dir / remove-tokens: without identity flags, delete everything kubelogin wrote in the
-// cache folder (and the folder, when nothing else is in it) and its keyring key; with identity flags (--server-id ...) or --context NAME, delete only that
+// cache folder (and the folder, when nothing else is in it) and its keyring key; with identity flags
+// (--server-id ...) or --context NAME, delete only that
 // identity's token file, MSAL cache and lock, leaving every other cluster's login in place.
 import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -7,7 +8,7 @@ import { ENV, type Env } from '../cli/env';
 import { resolveTokenOptions, validateTokenOptions, type TokenOptions } from '../cli/options';
 import { cacheKey, identityFor } from '../cache/key';
 import { removableFolder, removeCacheFolder } from '../cache/folder';
-import { deleteCacheKey } from '../cache/keyring';
+import { deleteEncryptionKey } from '../cache/keyring';
 import { lockFilePath } from '../cache/lock';
 import { msalCacheFilePath } from '../cache/msal-plugin';
 import { popFilePath } from '../cache/pop-entry';
@@ -41,7 +42,7 @@ export async function removeTokens(input: RemoveInput, deps: Deps): Promise<void
     throw new ConfigError(`unable to delete authentication record cache in "${input.cacheDir}": ${(err as Error).message}`);
   }
   // The folder's MSAL cache key goes too; nothing it encrypted is left.
-  const keyDeleted = await deleteCacheKey(deps.env, input.cacheDir);
+  const keyDeleted = await deleteEncryptionKey(deps.env, input.cacheDir);
   const key = keyDeleted ? ' and its key in the OS keyring' : '';
   if (removed) deps.log.v(1, `removed the token cache folder ${input.cacheDir}${key}`);
   else deps.log.v(0, `removed kubelogin's token cache from ${input.cacheDir}${key}; kept the folder, which holds files kubelogin did not write`);
@@ -57,7 +58,8 @@ function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
   const folder = removableFolder(options.cacheDir);
   if (folder) throw new ConfigError(`unable to delete authentication record cache in "${options.cacheDir}": ${folder}`);
   const key = cacheKey(identityFor(options, env));
-  const files = [tokenFilePath(options.cacheDir, key), popFilePath(options.cacheDir, key), msalCacheFilePath(options.cacheDir, key), lockFilePath(options.cacheDir, key)];
+  const dir = options.cacheDir;
+  const files = [tokenFilePath(dir, key), popFilePath(dir, key), msalCacheFilePath(dir, key), lockFilePath(dir, key)];
   for (const file of files) {
     try {
       rmSync(file, { force: true });

@@ -1,7 +1,7 @@
 // --login azurecli / azd: the CLI must be installed where get-token runs it (the PATH of its
 // environment) and signed in. az keeps its sign-in in azureProfile.json (what `az account show`
 // reads); azd answers `azd auth login --check-status`.
-import { azActiveAccount } from '../cache/key';
+import { azActiveAccount } from '../login/modes/azurecli';
 import { runProcess } from '../platform/spawn';
 import { fail, pass, type CheckResult, type Subject } from './check';
 import { findOnPath } from './exec-command';

@@ -1,6 +1,7 @@
 // Are the login mode's required inputs there? Names only: values (ids, secrets) are never shown.
 // The rules are the ones each login mode applies when it runs (src/login/*.ts).
 import { existsSync } from 'node:fs';
+import { githubOidc } from '../login/modes/workloadidentity';
 import type { Env } from '../cli/env';
 import type { TokenOptions } from '../cli/options';
 import { fail, pass, type CheckResult, type Subject } from './check';
@@ -24,7 +25,7 @@ const SPN_CREDENTIAL: Input = {
 };
 const FEDERATED_TOKEN: Input = {
   label: 'federated token file (or GitHub Actions OIDC)',
-  present: (o, env) => (!!env.ACTIONS_ID_TOKEN_REQUEST_TOKEN && !!env.ACTIONS_ID_TOKEN_REQUEST_URL) || (!!o.federatedTokenFile && existsSync(o.federatedTokenFile)),
+  present: (o, env) => !!githubOidc(env) || (!!o.federatedTokenFile && existsSync(o.federatedTokenFile)),
   fix: 'set AZURE_FEDERATED_TOKEN_FILE to the projected service account token (AKS workload identity webhook), or pass --federated-token-file',
 };
 const envInput = (name: string, fix: string): Input => ({ label: name, present: (_o, env) => !!env[name], fix });

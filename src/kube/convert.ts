@@ -1,34 +1,23 @@
 // convert-kubeconfig, pure: kubeconfig documents + the command line → new documents in which every
 // Azure user (auth-provider "azure", or an exec running kubelogin) runs `kubelogin get-token`.
 // The argument rules are Azure/kubelogin's (KUBELOGIN.md §8); docs/convert-kubeconfig.md lists them.
+// Each login mode's own args come from its descriptor (login/modes/*.ts, convertArgs).
 import { UsageError } from '../errors';
+import { modeFor } from '../login/select';
+import { pair, required, type ConvertFlags, type ConvertValues } from '../login/convert-args';
 import { execArg, parseExecArgs, type ExecArgs } from './exec-args';
-import { contextUser, isMap, userName, type YamlMap } from './kubeconfig-model';
+import { contextUser, isMap, scalarText, userName, type YamlMap } from './kubeconfig-model';
 
 export interface ConvertRequest {
   /** --login after the env step (AAD_LOGIN_METHOD), default devicecode. */
   login: string;
   /** Flags given on the command line (long names), with their values after the env step. */
-  flags: ReadonlyMap<string, string | boolean>;
+  flags: ConvertFlags;
   context?: string;
   azureConfigDir?: string;
 }
 
-type Flags = ConvertRequest['flags'];
-
-/** What the new args may take from the old user entry, flags first. */
-interface Values {
-  serverId: string;
-  clientId: string;
-  tenantId: string;
-  environment: string;
-  cacheDir: string;
-  legacy: boolean;
-  popEnabled: boolean;
-  popClaims: string;
-  redirectUrl: string;
-  loginHint: string;
-}
+type Flags = ConvertFlags;
 
 const EXEC_API_VERSION = 'client.authentication.k8s.io/v1beta1';
 const INSTALL_HINT = '\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://azure.github.io/kubelogin/\n';
@@ -79,7 +68,7 @@ function azureProvider(user: YamlMap): YamlMap | undefined {
 
 function kubeloginExec(user: YamlMap): YamlMap | undefined {
   const exec = user.exec;
-  return isMap(exec) && String(exec.command ?? '').toLowerCase().includes('kubelogin') ? exec : undefined;
+  return isMap(exec) && scalarText(exec.command).toLowerCase().includes('kubelogin') ? exec : undefined;
 }
 
 /** The auth-provider goes; exec takes its place (or the old exec's place) so the key order stays. */
@@ -93,10 +82,10 @@ function replaceAuth(user: YamlMap, exec: YamlMap): YamlMap {
   return out;
 }
 
-function valuesFor(user: YamlMap, flags: Flags): Values {
+function valuesFor(user: YamlMap, flags: Flags): ConvertValues {
   const config = azureProvider(user);
   const exec = kubeloginExec(user);
-  const args = parseExecArgs(exec && Array.isArray(exec.args) ? exec.args : []);
+  const args = parseExecArgs(exec && Array.isArray(exec.args) ? exec.args : []).byName;
   // server, client, tenant, environment: the flag, else the auth-provider's config, else the old args.
   const identity = (flag: string, key: string) =>
     flags.has(flag) ? String(flags.get(flag)) : config ? text(config[key]) : execArg(args, flag);
@@ -129,67 +118,10 @@ function legacyFor(flags: Flags, config: YamlMap | undefined, args: ExecArgs): b
   return args.get('legacy') === true;
 }
 
-function buildArgs(v: Values, req: ConvertRequest): string[] {
-  const mode = MODES[req.login];
-  if (!mode) throw new UsageError(`'${req.login}' is not a supported login method`);
+function buildArgs(v: ConvertValues, req: ConvertRequest): string[] {
+  const mode = modeFor(req.login);
   const serverId = required(v.serverId, '--server-id', `pass --server-id (for AKS: ${AKS_SERVER_ID})`);
-  return ['get-token', '--login', req.login, '--server-id', serverId, ...pair('--cache-dir', v.cacheDir), ...mode(v, req.flags)];
-}
-
-type ModeArgs = (v: Values, flags: Flags) => string[];
-
-/** The mode-specific args, in Azure/kubelogin's order. Flags marked "flag only" never come from the old entry. */
-const MODES: Record<string, ModeArgs> = {
-  devicecode: (v) => [...identity(v), ...bare('--legacy', v.legacy)],
-  interactive: (v) => [...identity(v), ...pop(v), ...pair('--redirect-url', v.redirectUrl), ...pair('--login-hint', v.loginHint)],
-  spn: (v, f) => [
-    ...identity(v),
-    ...flagOnly(f, 'client-secret', 'client-certificate', 'client-certificate-password'),
-    ...bare('--legacy', v.legacy),
-    ...pop(v),
-    ...bare('--disable-environment-override', f.has('disable-environment-override')),
-  ],
-  ropc: (v, f) => [...identity(v), ...flagOnly(f, 'username', 'password'), ...bare('--legacy', v.legacy), ...pop(v)],
-  msi: (_, f) => (f.has('client-id') ? flagOnly(f, 'client-id') : flagOnly(f, 'identity-resource-id')),
-  // The kubeconfig's tenant is dropped on purpose: az logged in with a managed identity rejects one (Azure/kubelogin#123).
-  azurecli: (_, f) => flagOnly(f, 'tenant-id', 'subscription'),
-  azd: (_, f) => flagOnly(f, 'tenant-id'),
-  workloadidentity: (_, f) => flagOnly(f, 'client-id', 'tenant-id', 'authority-host', 'federated-token-file'),
-  azurepipelines: (v, f) => [
-    '--tenant-id', required(v.tenantId, '--tenant-id', 'pass --tenant-id'),
-    ...flagOnly(f, 'azure-pipelines-service-connection-id'),
-  ],
-};
-
-function identity(v: Values): string[] {
-  return [
-    '--client-id', required(v.clientId, '--client-id', 'pass --client-id'),
-    '--tenant-id', required(v.tenantId, '--tenant-id', 'pass --tenant-id'),
-    ...pair('--environment', v.environment),
-  ];
-}
-
-function pop(v: Values): string[] {
-  if (v.popEnabled && !v.popClaims) throw new UsageError('--pop-claims is required when specifying --pop-enabled; pass --pop-claims "u=<ARM ID of the cluster>"');
-  if (v.popClaims && !v.popEnabled) throw new UsageError('--pop-enabled is required when specifying --pop-claims; pass --pop-enabled');
-  return v.popEnabled ? ['--pop-enabled', '--pop-claims', v.popClaims] : [];
-}
-
-function flagOnly(flags: Flags, ...names: string[]): string[] {
-  return names.flatMap((name) => (flags.has(name) ? [`--${name}`, String(flags.get(name))] : []));
-}
-
-function pair(flag: string, value: string): string[] {
-  return value ? [flag, value] : [];
-}
-
-function bare(flag: string, on: boolean): string[] {
-  return on ? [flag] : [];
-}
-
-function required(value: string, flag: string, remedy: string): string {
-  if (!value) throw new UsageError(`${flag} is required; ${remedy}`);
-  return value;
+  return ['get-token', '--login', req.login, '--server-id', serverId, ...pair('--cache-dir', v.cacheDir), ...mode.convertArgs(v, req.flags)];
 }
 
 function withUserName<T>(name: string, build: () => T): T {
@@ -202,5 +134,5 @@ function withUserName<T>(name: string, build: () => T): T {
 }
 
 function text(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
+  return scalarText(value);
 }

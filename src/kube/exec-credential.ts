@@ -22,7 +22,7 @@ export function readExecInfo(raw: string | undefined): ExecInfo {
   if (!raw) return { apiVersion: V1BETA1, interactive: undefined };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = JSON.parse(raw) as typeof parsed;
   } catch (err) {
     throw new UsageError(`cannot unmarshal "${shorten(raw)}" to ExecCredential: ${(err as Error).message}; ${REMEDY}`);
   }
@@ -49,7 +49,7 @@ function jsonType(v: unknown): string {
   if (typeof v === 'string') return 'a string';
   if (typeof v === 'number') return 'a number';
   if (typeof v === 'boolean') return 'a boolean';
-  return typeof v === 'object' ? 'an object' : String(v);
+  return typeof v === 'object' ? 'an object' : typeof v;
 }
 
 /** The value as quoted in an error line: it comes from the environment, so keep it short. */

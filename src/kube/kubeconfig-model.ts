@@ -8,6 +8,12 @@ export function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A YAML scalar as text (kubectl reads an unquoted number or boolean as a string too); '' for anything else. */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : '';
+}
+
 /** The name of a `users` / `contexts` entry (kubectl reads an unquoted number as a name too). */
 export function userName(entry: unknown): string | undefined {
   if (!isMap(entry)) return undefined;
@@ -34,7 +40,7 @@ export function contextUser(docs: readonly YamlMap[], context: string): string {
   if (user === undefined || user === null || user === '') {
     throw new UsageError(`context "${context}" has no user to convert; set its user with kubectl config set-context, or leave out --context`);
   }
-  return String(user);
+  return scalarText(user);
 }
 
 /** The user entry (`user:` map) a context's user name resolves to, following the merge rules. */

@@ -46,11 +46,6 @@ export function loadKubeconfigFiles(src: KubeconfigSource): KubeconfigFile[] {
   return files;
 }
 
-/** One file, parsed; for commands that read a kubeconfig without changing it. */
-export function loadKubeconfig(path: string): YamlMap {
-  return parseKubeconfig(readKubeconfigText(path, true)!, path);
-}
-
 /** kubectl has no limit; a kubeconfig of a thousand clusters with embedded CAs is a few MiB. */
 const MAX_KUBECONFIG_BYTES = 16 * MIB;
 

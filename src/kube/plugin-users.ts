@@ -6,7 +6,7 @@ import type { Env } from '../cli/env';
 import type { SetFlags } from '../cli/options';
 import { UsageError } from '../errors';
 import { parseExecArgs } from './exec-args';
-import { findNamed, findUser, isMap, userName, type YamlMap } from './kubeconfig-model';
+import { findNamed, findUser, isMap, scalarText, userName, type YamlMap } from './kubeconfig-model';
 
 export interface PluginUser {
   /** The `users[].name`. */
@@ -22,7 +22,7 @@ export interface PluginUser {
 /** An exec entry runs this plugin when its args start with get-token or its command is a kubelogin. */
 export function runsPlugin(exec: YamlMap): boolean {
   const args = Array.isArray(exec.args) ? exec.args.map(String) : [];
-  return args[0] === 'get-token' || /^kubelogin(\.exe)?$/i.test(basename(String(exec.command ?? '')));
+  return args[0] === 'get-token' || /^kubelogin(\.exe)?$/i.test(basename(scalarText(exec.command)));
 }
 
 function pluginUser(name: string, user: YamlMap | undefined, docs: readonly YamlMap[]): PluginUser | undefined {
@@ -30,10 +30,10 @@ function pluginUser(name: string, user: YamlMap | undefined, docs: readonly Yaml
   if (!exec || !runsPlugin(exec)) return undefined;
   const env: Record<string, string> = {};
   for (const entry of Array.isArray(exec.env) ? exec.env : []) {
-    if (isMap(entry) && typeof entry.name === 'string') env[entry.name] = entry.value === undefined || entry.value === null ? '' : String(entry.value);
+    if (isMap(entry) && typeof entry.name === 'string') env[entry.name] = scalarText(entry.value);
   }
   const args = Array.isArray(exec.args) ? exec.args.map(String) : [];
-  return { name, contexts: contextsOf(docs, name), command: String(exec.command ?? ''), args, env };
+  return { name, contexts: contextsOf(docs, name), command: scalarText(exec.command), args, env };
 }
 
 function namesIn(docs: readonly YamlMap[], list: 'users' | 'contexts'): string[] {
@@ -49,7 +49,7 @@ function namesIn(docs: readonly YamlMap[], list: 'users' | 'contexts'): string[]
 function contextsOf(docs: readonly YamlMap[], user: string): string[] {
   return namesIn(docs, 'contexts').filter((name) => {
     const entry = findNamed(docs, 'contexts', name);
-    return isMap(entry?.context) && String(entry.context.user ?? '') === user;
+    return isMap(entry?.context) && scalarText(entry.context.user) === user;
   });
 }
 
@@ -69,7 +69,7 @@ export function contextPluginUser(docs: readonly YamlMap[], context: string, rem
   const entry = findNamed(docs, 'contexts', context);
   if (!entry) throw new UsageError(`no context exists with the name: "${context}"; run kubectl config get-contexts to list them`);
   const ref = isMap(entry.context) ? entry.context.user : undefined;
-  const name = ref === undefined || ref === null ? '' : String(ref);
+  const name = scalarText(ref);
   const user = name ? pluginUser(name, findUser(docs, name), docs) : undefined;
   if (!user || user.args[0] !== 'get-token') throw new UsageError(`context "${context}" does not log in with kubelogin get-token; ${remedy}`);
   return user;
@@ -80,7 +80,7 @@ export function pluginEnv(base: Env, user: PluginUser): Env {
   return { ...base, ...user.env };
 }
 
-/** The get-token flags in the exec args (klog's -v and --logtostderr left out). */
+/** The get-token flags in the exec args, in order (klog's -v and --logtostderr are not among them). */
 export function pluginFlags(user: PluginUser): SetFlags {
-  return [...parseExecArgs(user.args.slice(1))].filter(([name]) => name !== 'v' && name !== 'logtostderr');
+  return parseExecArgs(user.args.slice(1)).flags;
 }

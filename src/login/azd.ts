@@ -1,5 +1,5 @@
 // --login azd: the token comes from `azd auth token`; the Azure Developer CLI keeps its own sign-in.
-import { RESOURCE, TENANT, checkArg, noToken, parseJson, runCli, type CliTool } from './azurecli';
+import { checkArg, noToken, parseJson, RESOURCE, runCli, TENANT, type CliTool } from './cli-tool';
 import type { AccessToken, LoginContext } from './types';
 
 const AZD: CliTool = {

@@ -2,10 +2,9 @@
 // job's OIDC endpoint mints an assertion (fresh for each token request) in exchange for SYSTEM_ACCESSTOKEN.
 import { ENV } from '../cli/env';
 import { AuthError } from '../errors';
-import { clientCredentialToken, credentialError } from './msal';
-import { send } from './http';
+import { jsonField, send, shortBody } from './http';
+import { clientCredentialToken } from './msal';
 import type { AccessToken, LoginContext } from './types';
-import { jsonField, shortBody } from './workloadidentity';
 
 const WHAT = 'failed to get token';
 const OIDC_API_VERSION = '7.1';
@@ -18,20 +17,10 @@ interface OidcRequest {
 
 export async function azurepipelines(ctx: LoginContext): Promise<AccessToken> {
   const o = ctx.options;
-  const accessToken = ctx.env[ENV.systemAccessToken];
-  if (!accessToken) {
-    throw credentialError(`${ENV.systemAccessToken} environment variable not set`, 'map it in the pipeline step: env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }');
-  }
+  // The descriptor's requirements make sure these are set (login/modes/azurepipelines.ts).
+  const accessToken = ctx.env[ENV.systemAccessToken] ?? '';
   ctx.log.secret(accessToken);
-  const uri = ctx.env[ENV.systemOidcRequestUri];
-  if (!uri) throw credentialError(`no value for environment variable ${ENV.systemOidcRequestUri}`, 'run kubelogin inside an Azure Pipelines job (Azure Pipelines sets it)');
-  if (!o.clientId) throw credentialError('client ID cannot be empty', `pass --client-id or set ${ENV.pipelinesClientId} (the AzureCLI@2 task sets it)`);
-  if (!o.tenantId) throw credentialError('tenant ID cannot be empty', `pass --tenant-id or set ${ENV.pipelinesTenantId}`);
-  const connectionId = o.azurePipelinesServiceConnectionId;
-  if (!connectionId) {
-    throw credentialError('service connection ID cannot be empty', `pass --azure-pipelines-service-connection-id or set ${ENV.pipelinesServiceConnectionId}`);
-  }
-  const req: OidcRequest = { uri, accessToken, connectionId };
+  const req: OidcRequest = { uri: ctx.env[ENV.systemOidcRequestUri] ?? '', accessToken, connectionId: o.azurePipelinesServiceConnectionId };
   return clientCredentialToken(ctx, o.clientId, { clientAssertion: () => oidcToken(ctx, req) });
 }
 

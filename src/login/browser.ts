@@ -7,14 +7,13 @@ import type { Logger } from '../platform/log';
 export interface BrowserDeps {
   env: Env;
   log: Logger;
-  platform?: NodeJS.Platform;
 }
 
 /** How long a browser command may run before we take it as started (xdg-open returns at once; some browsers stay). */
 const SETTLE_MS = 1500;
 
 export async function openBrowser(url: string, deps: BrowserDeps): Promise<void> {
-  for (const argv of openers(url, deps.env, deps.platform ?? process.platform)) {
+  for (const argv of openers(url, deps.env, process.platform)) {
     if (await launch(argv, deps)) {
       deps.log.prompt(`A browser has been opened to sign in. If it did not open, visit: ${url}`);
       return;
@@ -40,7 +39,7 @@ export function openers(url: string, env: Env, platform: NodeJS.Platform): strin
 /** True when the command started and did not fail within SETTLE_MS. */
 function launch(argv: string[], deps: BrowserDeps): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore', detached: true, env: deps.env as NodeJS.ProcessEnv });
+    const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore', detached: true, env: deps.env });
     const timer = setTimeout(() => done(true), SETTLE_MS);
     const done = (ok: boolean) => {
       clearTimeout(timer);

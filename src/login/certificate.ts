@@ -106,7 +106,9 @@ function parsePfx(data: Buffer, password: string): Parts {
   }
   const parts: Parts = { certs: [] };
   for (const bag of p12.safeContents.flatMap((c) => c.safeBags)) {
-    if (bag.type === forge.pki.oids.certBag) parts.certs.push(parseCertificate(bagDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1)));
+    if (bag.type === forge.pki.oids.certBag) {
+      parts.certs.push(parseCertificate(bagDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1)));
+    }
     else if (!parts.key && (bag.type === forge.pki.oids.pkcs8ShroudedKeyBag || bag.type === forge.pki.oids.keyBag)) {
       // forge only models RSA keys; other key types arrive as raw PrivateKeyInfo ASN.1.
       const info = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;

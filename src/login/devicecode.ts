@@ -2,13 +2,14 @@
 // up on `slow_down`. The refresh token is then handed to MSAL (acquireTokenByRefreshToken) so that its
 // cache holds the account and later runs refresh silently. --legacy uses Entra's v1 endpoints with
 // `resource` (audience `spn:<server id>`) and keeps no refresh token, as Azure/kubelogin does.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthError, ConfigError, TimeoutError, errorMessage } from '../errors';
-import { aadstsCodes, remedyFor } from './aadsts';
+import { sleep } from '../platform/clock';
+import { entraErrorMessage, parseOAuthError } from './aadsts';
 import { authorityFor, notJson, send } from './http';
 import { run, toAccessToken, type PublicClientApplication } from './msal';
+import { adalResource } from './scope';
 import type { AccessToken, LoginContext } from './types';
-import { noPerson, requireOptions, userFlow } from './user-flow';
+import { noPerson, userFlow } from './user-flow';
 
 const CREDENTIAL = 'DeviceCodeCredential';
 const WHAT = `failed to authenticate: ${CREDENTIAL}`;
@@ -41,7 +42,6 @@ interface Tokens {
 type Body = Record<string, unknown> & { error?: string; error_description?: string };
 
 export async function devicecode(ctx: LoginContext): Promise<AccessToken> {
-  requireOptions(ctx, ['clientId', 'tenantId']);
   if (ctx.options.legacy) {
     if (!ctx.canPrompt) throw noPerson(CREDENTIAL, ctx.promptWhy);
     return fromTokens(ctx, await deviceFlow(ctx, v1Grant(ctx)));
@@ -75,7 +75,7 @@ function v2Grant(ctx: LoginContext): Grant {
 function v1Grant(ctx: LoginContext): Grant {
   const base = `${authorityFor(ctx)}/oauth2`;
   const client_id = ctx.options.clientId;
-  const resource = ctx.scope.replace('/.default', '');
+  const resource = adalResource(ctx.scope);
   return {
     deviceCodeUrl: `${base}/devicecode`,
     tokenUrl: `${base}/token`,
@@ -85,9 +85,9 @@ function v1Grant(ctx: LoginContext): Grant {
 }
 
 async function deviceFlow(ctx: LoginContext, grant: Grant): Promise<Tokens> {
-  const started = Date.now();
-  const { status, body } = await post(ctx, grant.deviceCodeUrl, grant.start);
-  if (status !== 200 || !body.device_code) throw oauthError(body, status);
+  const started = ctx.now();
+  const { status, body, raw } = await post(ctx, grant.deviceCodeUrl, grant.start);
+  if (status !== 200 || !body.device_code) throw oauthError(status, raw);
   const auth = body as unknown as DeviceAuthorization;
   ctx.log.secret(auth.device_code);
   ctx.log.prompt(auth.message || `To sign in, use a web browser to open the page ${auth.verification_uri ?? auth.verification_url} and enter the code ${auth.user_code} to authenticate.`);
@@ -95,8 +95,8 @@ async function deviceFlow(ctx: LoginContext, grant: Grant): Promise<Tokens> {
   const deadline = started + lifetime * 1000;
   let interval = seconds(auth.interval, 5);
   for (;;) {
-    await wait(ctx, Math.min(interval * 1000, deadline - Date.now()));
-    if (Date.now() >= deadline) throw expired(lifetime);
+    await wait(ctx, Math.min(interval * 1000, deadline - ctx.now()));
+    if (ctx.now() >= deadline) throw expired(lifetime);
     const answer = await post(ctx, grant.tokenUrl, grant.poll(auth.device_code), true);
     if (answer.status === 200 && answer.body.access_token) return secret(ctx, answer.body as unknown as Tokens);
     const error = answer.body.error;
@@ -107,34 +107,37 @@ async function deviceFlow(ctx: LoginContext, grant: Grant): Promise<Tokens> {
     } else if (error === 'expired_token' || error === 'code_expired') throw expired(lifetime);
     else if (error === 'authorization_declined' || error === 'access_denied') throw declined(answer.body, answer.status);
     else if (answer.status >= 500) ctx.log.v(2, `${CREDENTIAL}: token endpoint answered ${answer.status}; polling on`);
-    else throw oauthError(answer.body, answer.status);
+    else throw oauthError(answer.status, answer.raw);
   }
 }
 
 /** A form POST; `polling`: a 5xx page that is not JSON is a passing outage, polled through. */
-async function post(ctx: LoginContext, url: string, params: Record<string, string>, polling = false): Promise<{ status: number; body: Body }> {
+async function post(
+  ctx: LoginContext,
+  url: string,
+  params: Record<string, string>,
+  polling = false,
+): Promise<{ status: number; body: Body; raw: string }> {
   let reply;
   try {
-    reply = await send(ctx, WHAT, url, { method: 'POST', body: new URLSearchParams(params).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    reply = await send(ctx, WHAT, url, { method: 'POST', body: new URLSearchParams(params).toString(), headers });
   } catch (err) {
     if (err instanceof TimeoutError) throw timedOut(ctx);
     throw err;
   }
   try {
-    return { status: reply.status, body: JSON.parse(reply.body) as Body };
+    return { status: reply.status, body: JSON.parse(reply.body) as Body, raw: reply.body };
   } catch {
-    if (polling && reply.status >= 500) return { status: reply.status, body: {} };
+    if (polling && reply.status >= 500) return { status: reply.status, body: {}, raw: reply.body };
     throw new ConfigError(`${WHAT}: ${notJson(url, reply)}`);
   }
 }
 
 async function wait(ctx: LoginContext, ms: number): Promise<void> {
-  try {
-    await sleep(Math.max(0, ms), undefined, { signal: ctx.signal });
-  } catch {
-    throw timedOut(ctx);
-  }
+  if (!(await sleep(ms, ctx.signal))) throw timedOut(ctx);
 }
+
 
 function secret(ctx: LoginContext, t: Tokens): Tokens {
   ctx.log.secret(t.access_token);
@@ -143,7 +146,7 @@ function secret(ctx: LoginContext, t: Tokens): Tokens {
 }
 
 function fromTokens(ctx: LoginContext, t: Tokens): AccessToken {
-  const expiresOn = t.expires_on ? Number(t.expires_on) * 1000 : Date.now() + seconds(t.expires_in, 3600) * 1000;
+  const expiresOn = t.expires_on ? Number(t.expires_on) * 1000 : ctx.now() + seconds(t.expires_in, 3600) * 1000;
   return { token: t.access_token, expiresOn };
 }
 
@@ -164,10 +167,8 @@ function declined(body: Body, status: number): AuthError {
   return new AuthError(`${WHAT}: ${body.error}: the sign-in was declined; run the command again and approve it with the intended account`, { error: body.error, status });
 }
 
-function oauthError(body: Body, status: number): AuthError {
-  const description = String(body.error_description ?? '').split(/\r?\n/)[0].trim();
-  const codes = aadstsCodes(String(body.error_description ?? ''));
-  const remedy = remedyFor(codes);
-  const text = `${WHAT}: ${body.error ?? `HTTP ${status}`}${description ? `: ${description}` : ''}${remedy ? ` (${remedy})` : ''}`;
-  return new AuthError(text, { error: body.error, errorCodes: codes, status });
+/** Entra's OAuth error as one line with the AADSTS remedy (login/aadsts.ts). */
+function oauthError(status: number, body: string): AuthError {
+  const e = parseOAuthError(status, body);
+  return new AuthError(entraErrorMessage(WHAT, e), { error: e.error, errorCodes: e.codes, status });
 }

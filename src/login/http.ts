@@ -1,6 +1,6 @@
 // The few Entra ID requests made without MSAL (v1 `--legacy`, PoP form fields, OIDC assertion
 // fetches): fetch under the --timeout signal, Entra errors turned into one line. Bodies are never logged.
-import { AuthError, ConfigError, TimeoutError, errorMessage } from '../errors';
+import { AuthError, ConfigError, TimeoutError, errorMessage, oneLine } from '../errors';
 import { entraErrorMessage, parseOAuthError } from './aadsts';
 import { exchange } from './wire';
 import type { AccessToken, LoginContext } from './types';
@@ -57,7 +57,7 @@ export async function postTokenForm(ctx: LoginContext, what: string, url: string
   });
   let json: { access_token?: unknown; expires_in?: unknown; expires_on?: unknown };
   try {
-    json = JSON.parse(reply.body);
+    json = JSON.parse(reply.body) as typeof json;
   } catch {
     throw new ConfigError(`${what}: ${notJson(url, reply)}`);
   }
@@ -70,5 +70,21 @@ export async function postTokenForm(ctx: LoginContext, what: string, url: string
   // v1 sends numbers as strings and adds expires_on (epoch seconds); v2 sends only expires_in (a lifetime).
   const on = Number(json.expires_on);
   const lifetime = Number(json.expires_in);
-  return { token: json.access_token, expiresOn: on > 0 ? on * 1000 : Date.now() + (lifetime > 0 ? lifetime : 3600) * 1000 };
+  return { token: json.access_token, expiresOn: on > 0 ? on * 1000 : ctx.now() + (lifetime > 0 ? lifetime : 3600) * 1000 };
+}
+
+/** A response body fit for one error line: token-shaped values removed, cut short. */
+export function shortBody(ctx: LoginContext, body: string): string {
+  const line = oneLine(ctx.log.scrub(body));
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** A string field of a JSON response body, or undefined. */
+export function jsonField(body: string, field: string): string | undefined {
+  try {
+    const value = (JSON.parse(body) as Record<string, unknown>)[field];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

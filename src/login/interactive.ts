@@ -1,12 +1,13 @@
 // --login interactive: authorization code + PKCE in the user's browser, through MSAL's loopback listener
 // (acquireTokenInteractive, form_post). --redirect-url fixes the listener's port; --login-hint the account.
 // With --pop-enabled the same flow asks for a PoP-bound token, then signs it with this run's key.
+import { popApplies } from '../cli/options';
 import { TimeoutError, UsageError } from '../errors';
 import { openBrowser } from './browser';
 import { msalPopFields, run, toAccessToken, type PublicClientApplication } from './msal';
 import { startPop } from './pop';
 import type { AccessToken, LoginContext } from './types';
-import { requireOptions, userFlow } from './user-flow';
+import { userFlow } from './user-flow';
 
 const CREDENTIAL = 'InteractiveBrowserCredential';
 const WHAT = `failed to authenticate: ${CREDENTIAL}`;
@@ -16,19 +17,21 @@ const SUCCESS = page('Signed in. You can close this window and return to the ter
 const FAILURE = page('Sign-in failed. Return to the terminal for the details.');
 
 export async function interactive(ctx: LoginContext): Promise<AccessToken> {
-  requireOptions(ctx, ['clientId', 'tenantId']);
-  const pop = ctx.options.popEnabled ? await startPop(ctx) : undefined;
+  const pop = popApplies(ctx.options) ? startPop(ctx) : undefined;
   const port = loopbackPort(ctx.options.redirectUrl);
   const hint = ctx.options.loginHint;
   const account = hint ? { username: hint, strict: false } : undefined;
   const extras = pop ? msalPopFields(pop) : undefined;
   // forceRefresh: an access token in MSAL's cache is bound to an earlier run's key; refresh to bind one to this run's.
   const silentExtras = extras && { ...extras, forceRefresh: true };
-  const token = await userFlow(ctx, { credential: CREDENTIAL, account, needsPerson: true, silentExtras, login: (app) => signIn(ctx, app, port, extras) });
+  const login = (app: PublicClientApplication) => signIn(ctx, app, port, extras);
+  const token = await userFlow(ctx, { credential: CREDENTIAL, account, needsPerson: true, silentExtras, login });
   return pop ? pop.finish(token) : token;
 }
 
-async function signIn(ctx: LoginContext, app: PublicClientApplication, preferredPort: number | undefined, extras?: ReturnType<typeof msalPopFields>): Promise<AccessToken> {
+type PopFields = ReturnType<typeof msalPopFields>;
+
+async function signIn(ctx: LoginContext, app: PublicClientApplication, preferredPort?: number, extras?: PopFields): Promise<AccessToken> {
   let authorizeUrl: string | undefined;
   // MSAL's listener waits forever; on --timeout, answer it with an error so it closes and the process can exit.
   const cancel = () => authorizeUrl && void cancelListener(authorizeUrl);

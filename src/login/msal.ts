@@ -125,13 +125,14 @@ const networkFailures = new WeakMap<LoginContext, unknown>();
 const inFlight = new WeakMap<LoginContext, string>();
 
 export function managedIdentityClient(ctx: LoginContext, id: ManagedIdentityIdParams): ManagedIdentityApplication {
-  return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: { ...system(ctx), networkClient: abortableNetwork(ctx, false) } });
+  const networkClient = abortableNetwork(ctx, false);
+  return new ManagedIdentityApplication({ managedIdentityIdParams: id, system: { ...system(ctx), networkClient } });
 }
 
 export function toAccessToken(result: AuthenticationResult | null, ctx: LoginContext): AccessToken {
   if (!result?.accessToken) throw new AuthError('failed to get token: the identity provider returned no access token');
   ctx.log.secret(result.accessToken);
-  const expiresOn = result.expiresOn ? result.expiresOn.getTime() : Date.now() + 3600_000;
+  const expiresOn = result.expiresOn ? result.expiresOn.getTime() : ctx.now() + 3600_000;
   return { token: result.accessToken, expiresOn, ...(result.fromCache ? { source: 'cache' as const } : {}) };
 }
 
@@ -188,11 +189,6 @@ export function toError(err: unknown, what: string, network?: unknown): Kubelogi
   return new AuthError(`${what}: ${errorMessage(err)}`, {}, { cause: err });
 }
 
-/** Azure/kubelogin's credential-construction failure, with what to do about it. */
-export function credentialError(problem: string, remedy: string): ConfigError {
-  return new ConfigError(`failed to create azidentity credential: ${problem}: ${remedy}`);
-}
-
 /** Client-credentials grant (secret, certificate or assertion callback) for ctx.scope; MSAL's cache is tried first. */
 export async function clientCredentialToken(ctx: LoginContext, clientId: string, credential: ClientCredential): Promise<AccessToken> {
   const app = confidentialClient(ctx, clientId, credential);
@@ -207,6 +203,9 @@ export async function clientCredentialToken(ctx: LoginContext, clientId: string,
  * as extra body parameters; `popKid` makes MSAL accept the `pop` answer and hand back the access token
  * unsigned, for us to sign.
  */
-export function msalPopFields(pop: { kid: string; fields: Record<string, string> }): { extraParameters: Record<string, string>; popKid: string } {
+export function msalPopFields(pop: { kid: string; fields: Record<string, string> }): {
+  extraParameters: Record<string, string>;
+  popKid: string;
+} {
   return { extraParameters: { ...pop.fields }, popKid: pop.kid };
 }

@@ -4,6 +4,8 @@ import { AuthError, KubeloginError, TimeoutError } from '../errors';
 import { managedIdentityClient, run, toAccessToken, type ManagedIdentityIdParams } from './msal';
 import type { AccessToken, LoginContext } from './types';
 import type { TokenOptions } from '../cli/options';
+import { sleep } from '../platform/clock';
+import { resourceOf } from './scope';
 
 /** Our retries on top of MSAL's: delays before the 2nd, 3rd and 4th attempt. */
 const BACKOFF_MS = [500, 1000, 2000];
@@ -18,7 +20,7 @@ interface Failure {
 export async function msi(ctx: LoginContext): Promise<AccessToken> {
   const app = managedIdentityClient(ctx, identityOf(ctx.options));
   const source = app.getManagedIdentitySource();
-  const resource = ctx.scope.replace(/\/\.default$/, '');
+  const resource = resourceOf(ctx.scope);
   ctx.log.v(5, `msi: source=${source} endpoint=${endpointOf(source)} identity=${describeIdentity(ctx.options)} resource=${resource}`);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -68,19 +70,6 @@ function retriable(source: string, f: Failure): boolean {
   if (f.status !== 429 && (f.status < 500 || f.status > 599)) return false;
   const msalRetried = /imds/i.test(source) || [429, 500, 503, 504].includes(f.status);
   return !msalRetried;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(ok);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** For messages. MSAL reads process.env itself, so this does too. */

@@ -11,7 +11,7 @@ const BAD_PAIR = 'failed to parse PoP token claims. Ensure the claims are format
 export function parsePopClaims(text: string): Record<string, string> {
   const fail = (why: string) => new UsageError(`unable to parse PoP claims: ${why}; ${CLAIMS_REMEDY}`);
   if (!text.trim()) throw fail('failed to parse PoP token claims: no claims provided');
-  const claims: Record<string, string> = Object.create(null);
+  const claims = Object.create(null) as Record<string, string>;
   for (const pair of text.split(',')) {
     const eq = pair.indexOf('=');
     const key = eq < 0 ? '' : pair.slice(0, eq).trim();

@@ -1,19 +1,19 @@
 // --login ropc: resource owner password credentials (MSAL acquireTokenByUsernamePassword), after a
 // silent refresh of the same user's cached account. Needs no person, so it also runs in CI.
 // With --pop-enabled: the password grant with PoP's fields, sent without MSAL (msal-node has no PoP).
+import { popApplies } from '../cli/options';
 import { run, toAccessToken } from './msal';
 import { v2TokenRequest } from './http';
 import { startPop, type PopSession } from './pop';
 import type { AccessToken, LoginContext } from './types';
-import { requireOptions, userFlow } from './user-flow';
+import { userFlow } from './user-flow';
 
 const CREDENTIAL = 'UsernamePasswordCredential';
 
 export async function ropc(ctx: LoginContext): Promise<AccessToken> {
-  requireOptions(ctx, ['clientId', 'tenantId', 'username', 'password']);
   const { username, password } = ctx.options;
   ctx.log.secret(password);
-  if (ctx.options.popEnabled) return popPassword(ctx, await startPop(ctx));
+  if (popApplies(ctx.options)) return popPassword(ctx, startPop(ctx));
   return userFlow(ctx, {
     credential: CREDENTIAL,
     account: { username, strict: true },

@@ -16,6 +16,8 @@ export interface LoginContext {
   log: Logger;
   /** Aborts when --timeout runs out. */
   signal: AbortSignal;
+  /** The run's clock (epoch ms): expiry arithmetic and the device code deadline (tests pass a fake one). */
+  now: () => number;
   /** Whether a person can be asked (device code, browser): src/login/sign-in-policy.ts decides. */
   canPrompt: boolean;
   /** The policy's reason, for the error when nobody can be asked. */

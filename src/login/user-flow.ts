@@ -1,6 +1,6 @@
-// Shared by the user (public client) modes: required options, then "silent first": refresh the cached
+// Shared by the user (public client) modes: "silent first": refresh the cached
 // account through MSAL's cache, and only when that needs a person run the mode's full grant.
-import { AuthError, InteractionRequiredError, KubeloginError, UsageError, errorMessage } from '../errors';
+import { AuthError, InteractionRequiredError, KubeloginError, errorMessage } from '../errors';
 import { publicClient, run, toAccessToken, type AccountInfo, type PublicClientApplication } from './msal';
 import type { AccessToken, LoginContext } from './types';
 
@@ -15,21 +15,6 @@ export interface UserFlow {
   silentExtras?: { extraParameters?: Record<string, string>; popKid?: string; forceRefresh?: boolean };
   /** The full grant; gets the MSAL app so what it obtains lands in MSAL's cache. */
   login: (app: PublicClientApplication) => Promise<AccessToken>;
-}
-
-const REMEDY: Record<string, string> = {
-  clientId: 'pass --client-id or set AAD_SERVICE_PRINCIPAL_CLIENT_ID or AZURE_CLIENT_ID (for AKS: 80faf920-1908-4b52-b5ef-a8e7bedfc67a)',
-  tenantId: 'pass --tenant-id or set AZURE_TENANT_ID',
-  username: 'pass --username or set AAD_USER_PRINCIPAL_NAME or AZURE_USERNAME',
-  password: 'pass --password or set AAD_USER_PRINCIPAL_PASSWORD or AZURE_PASSWORD',
-};
-const LABEL: Record<string, string> = { clientId: 'client ID', tenantId: 'tenant ID', username: 'username', password: 'password' };
-
-/** Azure/kubelogin's credential-construction checks, in its order, each with what to do. */
-export function requireOptions(ctx: LoginContext, fields: Array<'clientId' | 'tenantId' | 'username' | 'password'>): void {
-  for (const field of fields) {
-    if (!ctx.options[field]) throw new UsageError(`failed to create azidentity credential: ${LABEL[field]} cannot be empty; ${REMEDY[field]}`);
-  }
 }
 
 export async function userFlow(ctx: LoginContext, flow: UserFlow): Promise<AccessToken> {

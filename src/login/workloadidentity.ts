@@ -1,10 +1,11 @@
 // --login workloadidentity: a federated token (the projected file, or GitHub Actions' OIDC token when
 // its two variables are set) as the client assertion. A fresh assertion is read for every request.
 import { ENV } from '../cli/env';
-import { AuthError, ConfigError, errorMessage, oneLine } from '../errors';
+import { AuthError, ConfigError, errorMessage } from '../errors';
 import { KIB, readBoundedText, UnreadableFileError } from '../platform/read-bounded';
-import { clientCredentialToken, credentialError } from './msal';
-import { send } from './http';
+import { jsonField, send, shortBody } from './http';
+import { githubOidc } from './modes/workloadidentity';
+import { clientCredentialToken } from './msal';
 import type { AccessToken, LoginContext } from './types';
 
 const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -12,20 +13,17 @@ const WHAT = 'failed to get token';
 
 export async function workloadidentity(ctx: LoginContext): Promise<AccessToken> {
   const o = ctx.options;
-  if (!o.clientId) throw credentialError('client ID cannot be empty', `pass --client-id or set ${ENV.azureClientId}`);
-  if (!o.tenantId) throw credentialError('tenant ID cannot be empty', `pass --tenant-id or set ${ENV.azureTenantId}`);
-  const github = githubRequest(ctx);
+  const github = githubOidc(ctx.env);
   if (github) {
+    ctx.log.secret(github.token);
     ctx.log.v(5, 'workloadidentity: using the GitHub Actions OIDC token (the federated token file is ignored)');
     return clientCredentialToken(ctx, o.clientId, { clientAssertion: () => githubToken(ctx, github) });
   }
+  // The descriptor's requirements make sure the file is named (login/modes/workloadidentity.ts).
   const file = o.federatedTokenFile;
-  if (!file) {
-    throw credentialError('federated token file cannot be empty', `pass --federated-token-file or set ${ENV.azureFederatedTokenFile} (the workload identity webhook sets it in annotated pods)`);
-  }
   // Read once before any request, so a missing, empty or unreadable file is reported without network.
   readTokenFile(ctx, file);
-  return clientCredentialToken(ctx, o.clientId, { clientAssertion: async () => readTokenFile(ctx, file) });
+  return clientCredentialToken(ctx, o.clientId, { clientAssertion: () => Promise.resolve(readTokenFile(ctx, file)) });
 }
 
 /** A projected service account token is 1-2 KiB. */
@@ -45,21 +43,7 @@ function readTokenFile(ctx: LoginContext, file: string): string {
   return assertion;
 }
 
-interface GithubRequest {
-  url: string;
-  token: string;
-}
-
-/** Upstream switches to GitHub's OIDC token only when both variables are non-empty. */
-function githubRequest(ctx: LoginContext): GithubRequest | undefined {
-  const token = ctx.env[ENV.actionsIdTokenRequestToken];
-  const url = ctx.env[ENV.actionsIdTokenRequestUrl];
-  if (!token || !url) return undefined;
-  ctx.log.secret(token);
-  return { url, token };
-}
-
-async function githubToken(ctx: LoginContext, req: GithubRequest): Promise<string> {
+async function githubToken(ctx: LoginContext, req: { url: string; token: string }): Promise<string> {
   let url: URL;
   try {
     url = new URL(req.url);
@@ -80,19 +64,4 @@ async function githubToken(ctx: LoginContext, req: GithubRequest): Promise<strin
   if (!value) throw new AuthError(`${WHAT}: github actions ID token is empty`);
   ctx.log.secret(value);
   return value;
-}
-
-/** A response body fit for one error line: token-shaped values removed, cut short. */
-export function shortBody(ctx: LoginContext, body: string): string {
-  const line = oneLine(ctx.log.scrub(body));
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
-export function jsonField(body: string, field: string): string | undefined {
-  try {
-    const value = (JSON.parse(body) as Record<string, unknown>)[field];
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -76,8 +76,8 @@ export function writeFileAtomic(file: string, data: string | Buffer): void {
   syncDir(dirname(file));
 }
 
-/** Makes the rename itself durable; best effort (not every file system allows fsync on a folder). */
-function syncDir(dir: string): void {
+/** Makes a rename in `dir` durable; best effort (not every file system allows fsync on a folder). */
+export function syncDir(dir: string): void {
   try {
     const fd = openSync(dir, constants.O_RDONLY);
     try { fsyncSync(fd); } finally { closeSync(fd); }
@@ -91,15 +91,17 @@ export type PrivateRead =
 
 /**
  * Reads a cache file without following symlinks; refuses another user's file and tightens a
- * looser mode than 0600 (a file written by an older tool or a careless umask).
+ * looser mode than 0600 (a file written by an older tool or a careless umask), or with
+ * `tighten: false` (a reader that must change nothing) refuses it.
  */
-export function readPrivateFile(file: string, maxBytes: number): PrivateRead {
+export function readPrivateFile(file: string, maxBytes: number, { tighten = true } = {}): PrivateRead {
   try {
     let mtimeMs = 0;
     const data = readBounded(file, maxBytes, {
       noFollow: true,
       inspect: (st, fd) => {
         if (!ownedByMe(st)) throw new UnreadableFileError(file, `is owned by another user (uid ${st.uid})`, 'EPERM');
+        if ((st.mode & 0o077) !== 0 && !tighten) throw new UnreadableFileError(file, 'is readable by other users', 'EPERM');
         if ((st.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
         mtimeMs = st.mtimeMs;
       },

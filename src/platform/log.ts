@@ -1,5 +1,6 @@
 // The one stderr logger. Verbosity follows klog's -v levels; every line is cleaned of terminal control
 // sequences and then of secrets (registered values and token-shaped text) before it is written.
+import { errorMessage, isKubeloginError, oneLine } from '../errors';
 
 export interface Logger {
   readonly level: number;
@@ -48,9 +49,11 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
 // ESC sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), DCS/SOS/PM/APC strings, then any
 // other two-byte escape; and their one-byte C1 forms (0x9b CSI, 0x9d OSC...). An upstream's text could
 // otherwise set the terminal title, clear the screen, or hide what follows.
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
 const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[\s\S]?)|\x9b[0-?]*[ -/]*[@-~]?|[\x90\x98\x9d-\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?/g;
 // C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI), and the bidirectional
 // overrides that make a terminal show text in another order than it is.
+// eslint-disable-next-line no-control-regex -- likewise
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text fit for a terminal: escape sequences and control characters removed; tabs and newlines kept. */
@@ -82,4 +85,11 @@ export function createLogger(level: number, write: (line: string) => void = (l) 
       return clean(text);
     },
   };
+}
+
+/** What main.ts prints for a failed run (`Error: <one line>`) and the exit code: ours, or an unexpected error. */
+export function failureOf(err: unknown): { line: string; exitCode: number } {
+  const text = isKubeloginError(err) ? err.message : `unexpected error: ${errorMessage(err)}`;
+  // Cleaned here too: a message may quote an upstream (az's stderr, an Entra error) with escape sequences.
+  return { line: `Error: ${oneLine(sanitize(text))}\n`, exitCode: isKubeloginError(err) ? err.exitCode : 1 };
 }

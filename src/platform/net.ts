@@ -83,7 +83,7 @@ function viaProxy(target: URL, init: RequestInit, proxy: string, context: Secure
     agent = new undici.ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls });
     proxyAgents.set(key, agent);
   }
-  return undici.fetch(target, { ...(init as object), dispatcher: agent }) as unknown as Promise<HttpAnswer>;
+  return undici.fetch(target, { ...(init as object), dispatcher: agent });
 }
 
 let agents: { http: import('node:http').Agent; https: import('node:https').Agent; trusted?: import('node:https').Agent } | undefined;
@@ -102,7 +102,9 @@ function direct(target: URL, init: RequestInit, context: SecureContext | undefin
   const body = requestBody(init.body, headers);
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    // An aborted request rejects with the signal's reason (a TimeoutError or AbortError), as fetch does.
+    const aborted = () => signal?.reason as Error;
+    if (signal?.aborted) return reject(aborted());
     const req = (secure ? https : http).request(target, { method: init.method ?? 'GET', headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -113,10 +115,14 @@ function direct(target: URL, init: RequestInit, context: SecureContext | undefin
         const status = res.statusCode ?? 0;
         const h = new Map<string, string>();
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-        resolve({ status, ok: status >= 200 && status < 300, headers: { get: (n) => h.get(n.toLowerCase()) ?? null, forEach: (cb) => h.forEach(cb) }, text: async () => text });
+        const headersOf = {
+          get: (n: string) => h.get(n.toLowerCase()) ?? null,
+          forEach: (cb: (value: string, key: string) => void) => h.forEach(cb),
+        };
+        resolve({ status, ok: status >= 200 && status < 300, headers: headersOf, text: () => Promise.resolve(text) });
       });
     });
-    const onAbort = () => req.destroy(signal!.reason);
+    const onAbort = () => req.destroy(aborted());
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (err: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort);
@@ -124,7 +130,7 @@ function direct(target: URL, init: RequestInit, context: SecureContext | undefin
       // code polls): the request never reached the server; send it once more on a new socket, as
       // Node's http docs advise.
       if (retry && req.reusedSocket && err.code === 'ECONNRESET' && !signal?.aborted) return resolve(direct(target, init, context, false));
-      reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err }));
+      reject(signal?.aborted ? aborted() : new TypeError('fetch failed', { cause: err }));
     });
     req.end(body);
   });

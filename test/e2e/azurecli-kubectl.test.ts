@@ -30,7 +30,8 @@ describe('kubectl with an azurecli exec user', () => {
   after(() => cluster.close());
 
   // kubectl's own environment carries the PATH with the fake az, as a shell would.
-  const kubectl = (args: string[]) => runKubectl(args, { kubeconfig, env: { PATH: fake.env().PATH, FAKE_AZ_CONFIG: fake.configFile }, timeoutMs: 30_000 });
+  const kubectl = (args: string[]) =>
+    runKubectl(args, { kubeconfig, env: { PATH: fake.env().PATH, FAKE_AZ_CONFIG: fake.configFile }, timeoutMs: 30_000 });
 
   it('kubectl get namespaces succeeds with the token az gave, and the next kubectl uses the cached token', async () => {
     const r = await kubectl(['get', 'namespaces', '-o', 'name']);

@@ -62,7 +62,7 @@ describe('kubectl, whoami and doctor on a kubeconfig with two contexts', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^user ci \(context ci\)$/m);
     assert.match(r.stdout, /^user dev \(context dev\)$/m);
-    assert.equal(r.stdout.match(/^  ✓ cached token: fresh, /gm)?.length, 2);
+    assert.equal(r.stdout.match(/^ {2}✓ cached token: fresh, /gm)?.length, 2);
     assert.doesNotMatch(r.stdout, /✗/);
     assert.match(r.stdout, /^all \d+ checks passed \(2 users\)$/m);
     assert.ok(!r.stdout.includes(SPN.secret) && !r.stdout.includes(DEV.password));

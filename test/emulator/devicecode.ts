@@ -50,8 +50,14 @@ export function deviceCodeHandler(core: Core, v1: boolean): Handler {
     const message = `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${entry.userCode} to authenticate.`;
     // v1 (ADAL) sends numbers as strings and calls the page verification_url.
     return json(200, v1
-      ? { user_code: entry.userCode, device_code: entry.deviceCode, verification_url: verificationUri, expires_in: String(expiresIn), interval: String(Math.ceil(interval)), message }
-      : { user_code: entry.userCode, device_code: entry.deviceCode, verification_uri: verificationUri, expires_in: expiresIn, interval, message });
+      ? {
+        user_code: entry.userCode, device_code: entry.deviceCode, verification_url: verificationUri,
+        expires_in: String(expiresIn), interval: String(Math.ceil(interval)), message,
+      }
+      : {
+        user_code: entry.userCode, device_code: entry.deviceCode, verification_uri: verificationUri,
+        expires_in: expiresIn, interval, message,
+      });
   };
 }
 

@@ -116,17 +116,22 @@ export async function issueUserTokens(
   const pop = popBinding(ctx, v1);
   const tokens: Record<string, string> = {
     access_token: await core.signer.sign(
-      accessTokenClaims({ issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime, v1, user: who, membership: user, extra: pop }),
+      accessTokenClaims({
+        issuerBase: core.url, tenantId, audience: t.resource, clientId: app.clientId, lifetimeSeconds: lifetime,
+        v1, user: who, membership: user, extra: pop,
+      }),
     ),
   };
   if (t.offline) {
     const rt = opaque(48);
     const now = nowSeconds();
-    core.state.refreshTokens.set(rt, { username: user.username, clientId: app.clientId, tenantId, issuedAt: now, lastUsed: now, used: false });
+    const grant = { username: user.username, clientId: app.clientId, tenantId, issuedAt: now, lastUsed: now, used: false };
+    core.state.refreshTokens.set(rt, grant);
     tokens.refresh_token = rt;
   }
   if (t.openid) {
-    tokens.id_token = await core.signer.sign(idTokenClaims({ issuerBase: core.url, tenantId, clientId: app.clientId, user: who, nonce, v1 }));
+    const idClaims = idTokenClaims({ issuerBase: core.url, tenantId, clientId: app.clientId, user: who, nonce, v1 });
+    tokens.id_token = await core.signer.sign(idClaims);
   }
   if (ctx.form.get('client_info') === '1') tokens.client_info = clientInfo(user.oid, tenantId);
   return json(200, tokenResponse(v1, t, lifetime, tokens, pop ? 'pop' : 'Bearer'));

@@ -64,7 +64,10 @@ export function errorOf(reply: Reply): string | undefined {
   const body = reply.json as { error?: unknown } | undefined;
   if (!body || typeof body !== 'object') return undefined;
   if (typeof body.error === 'string') return body.error;
-  if (body.error && typeof body.error === 'object') return String((body.error as { code?: unknown }).code ?? 'error');
+  if (body.error && typeof body.error === 'object') {
+    const code = (body.error as { code?: unknown }).code;
+    return typeof code === 'string' || typeof code === 'number' ? String(code) : 'error';
+  }
   return undefined;
 }
 

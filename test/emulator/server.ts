@@ -109,7 +109,9 @@ async function handle(core: Core, routes: Route[], req: IncomingMessage, res: Se
   const entry = { time, method, path: url.pathname, ...ctx.record, status: reply.status, error: errorOf(reply) };
   core.state.record(Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) as typeof entry);
   // Node writes a true Date header; a skewed one plays a server (or, seen from the client, a machine) with a wrong clock.
-  if (core.state.clockSkewSeconds) reply.headers = { ...reply.headers, date: new Date(Date.now() + core.state.clockSkewSeconds * 1000).toUTCString() };
+  if (core.state.clockSkewSeconds) {
+    reply.headers = { ...reply.headers, date: new Date(Date.now() + core.state.clockSkewSeconds * 1000).toUTCString() };
+  }
   send(res, reply);
 }
 

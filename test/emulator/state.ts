@@ -133,7 +133,7 @@ export class State {
     const queue = this.faults.get(endpoint);
     const fault = queue?.[0];
     if (!fault) return undefined;
-    if (--fault.remaining <= 0) queue!.shift();
+    if (--fault.remaining <= 0) queue.shift();
     return fault;
   }
 

@@ -139,7 +139,10 @@ export interface Emulator {
   approveDeviceCode(userCode: string, username: string): void;
   lastDeviceCode(): { userCode: string; deviceCode: string; clientId: string; scope: string } | undefined;
   interactiveUser?: string;
-  /** `body` may be built from the failed request (its form fields, query and headers), to echo what was sent; a string is answered as an HTML page (an error page, a proxy's block page). */
+  /**
+   * `body` may be built from the failed request (its form fields, query and headers), to echo what was
+   * sent; a string is answered as an HTML page (an error page, a proxy's block page).
+   */
   failNext(endpoint: EndpointName, count: number, status: number, body?: FaultBody): void;
   revokeRefreshTokens(filter?: { username?: string; clientId?: string }): void;
   requests: RequestRecord[];

@@ -43,7 +43,7 @@ type Verified = JWTPayload & { pop?: boolean; u?: string };
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const [ca, cert] = await Promise.all([makeTestCA(), makeServerCert()]);
-  const jwks = createLocalJWKSet(opts.emulator.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  const jwks = createLocalJWKSet(opts.emulator.jwks);
   const audiences = opts.audiences.flatMap((a) => [a, `spn:${a}`]);
   const requests: ApiServerRequest[] = [];
 

@@ -1,7 +1,7 @@
 // What a finished bin/kubelogin run must look like: one ExecCredential line on success, one `Error:` line on
 // failure; and the claims of the tokens it prints.
 import assert from 'node:assert/strict';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Emulator } from '../emulator';
 import type { RunResult } from './run';
 
@@ -52,6 +52,6 @@ export function claimsOf(jwt: string): Record<string, unknown> {
 
 /** The payload of a token the emulator signed, after checking its signature, audience and expiry. */
 export async function verifiedClaims(emu: Emulator, jwt: string, audience: string): Promise<JWTPayload> {
-  const { payload } = await jwtVerify(jwt, createLocalJWKSet(emu.jwks as JSONWebKeySet), { audience });
+  const { payload } = await jwtVerify(jwt, createLocalJWKSet(emu.jwks), { audience });
   return payload;
 }

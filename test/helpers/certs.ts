@@ -14,7 +14,7 @@ async function openssl(args: string[], env?: Record<string, string>): Promise<vo
     await run('openssl', args, { env: { ...process.env, ...env } });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`openssl ${args[0]} failed: ${err.stderr || err.message}`);
+    throw new Error(`openssl ${args[0]} failed: ${err.stderr || err.message}`, { cause: e });
   }
 }
 

@@ -29,7 +29,14 @@ export const githubActionsEnv = (emu: Emulator, requestToken: string) => ({
 });
 
 /** --login azurepipelines (AzureCLI@2 task variables). */
-export const pipelinesEnv = (emu: Emulator, p: { serviceConnectionId: string; systemAccessToken: string; clientId?: string; tenantId?: string }) => ({
+interface PipelineSettings {
+  serviceConnectionId: string;
+  systemAccessToken: string;
+  clientId?: string;
+  tenantId?: string;
+}
+
+export const pipelinesEnv = (emu: Emulator, p: PipelineSettings) => ({
   SYSTEM_OIDCREQUESTURI: emu.pipelinesOidcUrl,
   SYSTEM_ACCESSTOKEN: p.systemAccessToken,
   AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: p.serviceConnectionId,

@@ -63,8 +63,17 @@ export function execUser(args: string[], env?: Record<string, string>, extra: Pa
   return { exec: { command: kubeloginBin, args, ...(env ? { env } : {}), ...extra } };
 }
 
-/** One kubeconfig with several contexts on one cluster, each with its own user (named like the context); the first is current unless `current` says. */
-export function writeKubeconfigContexts(file: string, server: string, caPem: string, entries: Array<{ context: string; user: KubeUser }>, current = entries[0].context): string {
+/**
+ * One kubeconfig with several contexts on one cluster, each with its own user (named like the
+ * context); the first is current unless `current` says.
+ */
+export function writeKubeconfigContexts(
+  file: string,
+  server: string,
+  caPem: string,
+  entries: Array<{ context: string; user: KubeUser }>,
+  current = entries[0].context,
+): string {
   const cluster = { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') };
   const doc = {
     apiVersion: 'v1',

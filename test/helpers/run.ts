@@ -66,7 +66,7 @@ export function runKubelogin(args: string[], opts: RunOptions = {}): Promise<Run
   return collect(spawnKubelogin(args, opts), opts);
 }
 
-export function runKubectl(args: string[], opts: { kubeconfig: string; env?: EnvPatch; timeoutMs?: number; input?: string; cwd?: string }): Promise<RunResult> {
+export function runKubectl(args: string[], opts: RunOptions & { kubeconfig: string }): Promise<RunResult> {
   const child = spawn('kubectl', ['--kubeconfig', opts.kubeconfig, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: cleanEnv(opts.env),

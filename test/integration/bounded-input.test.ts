@@ -32,7 +32,10 @@ function sparse(dir: string, bytes: number): string {
   return file;
 }
 
-/** Every file under dir with its mode and content (folders aside: the cache folder may appear), to show that a failed run changed nothing. */
+/**
+ * Every file under dir with its mode and content (folders aside: the cache folder may appear), to
+ * show that a failed run changed nothing.
+ */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of fs.readdirSync(dir, { recursive: true }) as string[]) {

@@ -21,7 +21,7 @@ const APP = { clientId: 'app-corrupt', secret: 'secret-corrupt-0123456789' };
 
 function only(dir: string): string {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
-  assert.equal(files.length, 1, `one file in ${dir}: ${files}`);
+  assert.equal(files.length, 1, `one file in ${dir}: ${files.join(', ')}`);
   return path.join(dir, files[0]);
 }
 
@@ -39,7 +39,8 @@ describe('damaged cache state', () => {
 
   const args = (cacheDir: string) => ['get-token', '--login', 'spn', '--server-id', SERVER_ID, '--client-id', APP.clientId, '--tenant-id', TENANT,
     '--client-secret', APP.secret, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir];
-  const getToken = (cacheDir: string, env: Record<string, string> = {}) => runKubelogin(args(cacheDir), { env: { ...emulatorEnv(emu), ...env } });
+  const getToken = (cacheDir: string, env: Record<string, string> = {}) =>
+    runKubelogin(args(cacheDir), { env: { ...emulatorEnv(emu), ...env } });
 
   /** A copy of the cache folder one successful run left: tokens/<key>.json and msal/<key>.json (the key does not depend on the folder). */
   async function warm(): Promise<{ cacheDir: string; tokenFile: string; msalFile: string }> {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { openSealed, parseEnvelope } from '../../src/cache/crypto';
-import { KEYRING_SERVICE, keyringAccount, loadCacheKey } from '../../src/cache/keyring';
+import { KEYRING_SERVICE, keyringAccount, loadEncryptionKey } from '../../src/cache/keyring';
 import { msalCacheProblem } from '../../src/cache/msal-shape';
 import { createLogger } from '../../src/platform/log';
 import { startEmulator, type Emulator } from '../emulator';
@@ -42,7 +42,7 @@ describe('the MSAL cache and the OS keyring', () => {
     runKubelogin(['get-token', '--login', 'spn', '--server-id', SERVER_ID, '--client-id', APP.clientId, '--tenant-id', TENANT, '--client-secret', APP.secret,
       '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, ...extra], { env: { ...emulatorEnv(emu), DBUS_SESSION_BUS_ADDRESS: bus } });
   const files = (cacheDir: string, sub: string) => fs.readdirSync(path.join(cacheDir, sub)).map((f) => path.join(cacheDir, sub, f));
-  const keyFor = (cacheDir: string) => loadCacheKey({ env: { DBUS_SESSION_BUS_ADDRESS: BUS }, log: createLogger(0), cacheDir });
+  const keyFor = (cacheDir: string) => loadEncryptionKey({ env: { DBUS_SESSION_BUS_ADDRESS: BUS }, log: createLogger(0), cacheDir });
 
   describe('with a Secret Service', { skip: NO_BUS }, () => {
     it('stores the MSAL cache encrypted with the folder\'s keyring key; a later run decrypts it (no new request)', async () => {

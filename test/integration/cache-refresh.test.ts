@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
 import { tokenOf } from '../helpers/assert';
 import { emulatorEnv, imdsEnv } from '../helpers/env';
+import { withSettings } from '../helpers/emulator-settings';
 import { collect, runKubelogin, spawnKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -56,21 +57,16 @@ describe('refresh through the cache', () => {
 
   it('ropc with single-use refresh tokens: 8 parallel runs on a stale cache make exactly 1 refresh', async () => {
     emu.reset();
-    emu.strictRefreshRotation = true;
-    try {
+    await withSettings(emu, { strictRefreshRotation: true }, async () => {
       const cacheDir = makeTempDir();
       tokenOf(await ropc(cacheDir));
-      emu.tokenLifetimeSeconds = 3600;
-      emu.delayMs = 200;
-      const results = await Promise.all(Array.from({ length: 8 }, () => collect(spawnKubelogin(ropcArgs(cacheDir), { env: emulatorEnv(emu) }))));
+      const run = () => collect(spawnKubelogin(ropcArgs(cacheDir), { env: emulatorEnv(emu) }));
+      const slowLongTokens = { tokenLifetimeSeconds: 3600, delayMs: 200 };
+      const results = await withSettings(emu, slowLongTokens, () => Promise.all(Array.from({ length: 8 }, run)));
       assert.equal(new Set(results.map(tokenOf)).size, 1);
       assert.equal(emu.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
       assert.equal(emu.count({ endpoint: 'token', grantType: 'password' }), 1);
-    } finally {
-      emu.strictRefreshRotation = false;
-      emu.tokenLifetimeSeconds = 200;
-      emu.delayMs = 0;
-    }
+    });
   });
 
   it('ropc with single-use refresh tokens: 6 parallel runs that each must refresh all use the newest refresh token', async () => {
@@ -79,7 +75,8 @@ describe('refresh through the cache', () => {
     try {
       const cacheDir = makeTempDir();
       tokenOf(await ropc(cacheDir));
-      const results = await Promise.all(Array.from({ length: 6 }, () => collect(spawnKubelogin(ropcArgs(cacheDir), { env: emulatorEnv(emu) }))));
+      const run = () => collect(spawnKubelogin(ropcArgs(cacheDir), { env: emulatorEnv(emu) }));
+      const results = await Promise.all(Array.from({ length: 6 }, run));
       results.forEach(tokenOf);
       // Each run holds the lock in turn and re-reads the MSAL cache: a stale (already used) refresh
       // token would come back invalid_grant and force a password sign-in.
@@ -99,7 +96,8 @@ describe('refresh through the cache', () => {
       const cacheDir = makeTempDir();
       const args = ['get-token', '--login', 'msi', '--server-id', SERVER_ID, '--client-id', MI.clientId, '--cache-dir', cacheDir];
       const env = { ...emulatorEnv(emu), ...imdsEnv(emu) };
-      const tokens = [tokenOf(await runKubelogin(args, { env })), tokenOf(await runKubelogin(args, { env })), tokenOf(await runKubelogin(args, { env }))];
+      const tokens: string[] = [];
+      for (let i = 0; i < 3; i++) tokens.push(tokenOf(await runKubelogin(args, { env })));
       assert.equal(new Set(tokens).size, 1);
       assert.equal(emu.count({ endpoint: 'imds' }), 1);
       assert.equal(fs.readdirSync(path.join(cacheDir, 'tokens')).length, 1);

@@ -75,7 +75,8 @@ describe('-v 9 prints no secrets', () => {
     const refreshTokensBefore = cacheSecrets(cacheDir);
     const second = await runKubelogin(args, { env: emulatorEnv(emu) });
     assert.equal(emu.count({ endpoint: 'token', grantType: 'refresh_token' }), 1, 'the second run refreshed');
-    const secrets = [USER.password, ...[first, second].map((r) => JSON.parse(r.stdout).status.token), ...refreshTokensBefore, ...cacheSecrets(cacheDir)];
+    const tokens = [first, second].map((r) => JSON.parse(r.stdout).status.token as string);
+    const secrets = [USER.password, ...tokens, ...refreshTokensBefore, ...cacheSecrets(cacheDir)];
     assert.ok(secrets.length >= 6, 'access, refresh and id tokens collected');
     for (const r of [first, second]) assertClean(r, secrets);
   });

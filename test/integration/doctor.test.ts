@@ -33,7 +33,10 @@ async function closedPort(): Promise<number> {
 
 interface DoctorJson {
   ok: boolean;
-  users: Array<{ user: string; contexts: string[]; login: string | null; ok: boolean; checks: Array<{ check: string; ok: boolean; message: string; fix: string | null }> }>;
+  users: Array<{
+    user: string; contexts: string[]; login: string | null; ok: boolean;
+    checks: Array<{ check: string; ok: boolean; message: string; fix: string | null }>;
+  }>;
 }
 
 describe('kubelogin doctor', () => {
@@ -192,7 +195,8 @@ describe('kubelogin doctor', () => {
 
   it('keyring ✗: the cached sign-in is encrypted with a keyring key that cannot be reached now', { skip: !BUS && 'needs the D-Bus session npm test starts' }, async () => {
     const cacheDir = makeTempDir();
-    tokenOf(await runKubelogin(spnArgs(cacheDir), { env: { ...emulatorEnv(emu), AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SPN.secret, DBUS_SESSION_BUS_ADDRESS: BUS } }));
+    const env = { ...emulatorEnv(emu), AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SPN.secret, DBUS_SESSION_BUS_ADDRESS: BUS };
+    tokenOf(await runKubelogin(spnArgs(cacheDir), { env }));
     const file = kubeconfig({ ci: spnUser(cacheDir) });
     assert.equal(check(await doctor(file, [], { DBUS_SESSION_BUS_ADDRESS: BUS }), 'keyring').message, 'OS keyring: Secret Service reachable (refresh tokens encrypted with a key kept there)');
     failed(await doctor(file, [], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }), 'keyring', /^OS keyring not reachable \(cannot reach the session bus: .*\), but this user's cached sign-in is encrypted with its key/, /kubelogin remove-tokens --context ci/);

@@ -8,6 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
 import { oneErrorLine, tokenOf } from '../helpers/assert';
 import { emulatorEnv, imdsEnv } from '../helpers/env';
+import { withSettings } from '../helpers/emulator-settings';
 import { collect, runKubelogin, spawnKubelogin, type EnvPatch } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -35,7 +36,8 @@ describe('get-token --force-refresh', () => {
 
   const spnArgs = (cacheDir: string, ...extra: string[]) => ['get-token', '--login', 'spn', '--server-id', SERVER_ID, '--client-id', SPN.clientId, '--tenant-id', TENANT,
     '--client-secret', SPN.secret, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, ...extra];
-  const spn = (cacheDir: string, extra: string[] = [], env: EnvPatch = {}) => runKubelogin(spnArgs(cacheDir, ...extra), { env: { ...emulatorEnv(emu), ...env } });
+  const spn = (cacheDir: string, extra: string[] = [], env: EnvPatch = {}) =>
+    runKubelogin(spnArgs(cacheDir, ...extra), { env: { ...emulatorEnv(emu), ...env } });
   const grants = () => emu.count({ endpoint: 'token', grantType: 'client_credentials' });
 
   it('spn: the flag skips a fresh cached token and makes one new request; the next plain run serves the new token', async () => {
@@ -76,8 +78,8 @@ describe('get-token --force-refresh', () => {
     const dir = makeTempDir();
     const old = tokenOf(await spn(dir));
     emu.reset();
-    emu.delayMs = 300;
-    const results = await Promise.all(Array.from({ length: 8 }, () => collect(spawnKubelogin(spnArgs(dir, '--force-refresh', '-v', '5'), { env: emulatorEnv(emu) }))));
+    const run = () => collect(spawnKubelogin(spnArgs(dir, '--force-refresh', '-v', '5'), { env: emulatorEnv(emu) }));
+    const results = await withSettings(emu, { delayMs: 300 }, () => Promise.all(Array.from({ length: 8 }, run)));
     const tokens = results.map(tokenOf);
     assert.equal(grants(), 1, results.map((r) => r.stderr).join(''));
     assert.equal(new Set(tokens).size, 1);

@@ -37,7 +37,13 @@ beforeEach(() => {
 
 function login(cacheDir: string, opts: { canPrompt?: boolean; extra?: string[]; browser?: string; env?: Record<string, string> } = {}) {
   const args = ['get-token', '--login', 'interactive', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, ...(opts.extra ?? [])];
-  const env = { ...emulatorEnv(emu), KUBERNETES_EXEC_INFO: interactive(opts.canPrompt ?? true), BROWSER: opts.browser ?? fakeBrowserSh, FAKE_BROWSER_LOG: browserLog, ...opts.env };
+  const env = {
+    ...emulatorEnv(emu),
+    KUBERNETES_EXEC_INFO: interactive(opts.canPrompt ?? true),
+    BROWSER: opts.browser ?? fakeBrowserSh,
+    FAKE_BROWSER_LOG: browserLog,
+    ...opts.env,
+  };
   return runKubelogin(args, { env, timeoutMs: 20_000 });
 }
 

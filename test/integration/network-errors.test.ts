@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
 import { oneErrorLine } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
-import { startProxy, type Proxy } from '../helpers/proxy';
+import { startProxy } from '../helpers/proxy';
 import { runKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
-  calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload,
+  calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT,
+  type JWK, type JWTPayload,
 } from 'jose';
 import { startEmulator, type Emulator, type RequestRecord } from '../emulator';
 import { startApiServer, type ApiServer } from '../fake-apiserver';
@@ -92,7 +93,7 @@ async function checkPopToken(status: { token: string; expirationTimestamp: strin
   assert.match(String(payload.nonce), /^[0-9a-f]{32}$/);
   assert.equal(request.tokenType, 'pop');
   assert.deepEqual(b64json(request.reqCnf!), { kid, xms_ksl: 'sw' });
-  const { payload: at } = await jwtVerify(String(payload.at), createLocalJWKSet(emu.jwks as { keys: JWK[] }), { audience: SERVER_ID });
+  const { payload: at } = await jwtVerify(String(payload.at), createLocalJWKSet(emu.jwks), { audience: SERVER_ID });
   assert.deepEqual(at.cnf, { kid });
   assert.ok(Math.abs(Date.parse(status.expirationTimestamp) / 1000 - at.exp!) <= 2, 'expiry is the access token\'s');
   return { kid, at };

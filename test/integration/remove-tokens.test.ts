@@ -95,7 +95,9 @@ describe('remove-cache-dir', () => {
               // One entry names the client in the args, the other through the exec env, as az/convert write them.
               args: ['get-token', '--login', 'spn', '--server-id', SERVER_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir,
                 ...(viaEnv ? [] : ['--client-id', app.clientId])],
-              env: viaEnv ? { AAD_SERVICE_PRINCIPAL_CLIENT_ID: app.clientId, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: app.secret } : { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: app.secret },
+              env: viaEnv
+                ? { AAD_SERVICE_PRINCIPAL_CLIENT_ID: app.clientId, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: app.secret }
+                : { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: app.secret },
             },
           },
         });

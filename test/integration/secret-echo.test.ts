@@ -43,6 +43,7 @@ function echo(seen: string[], error = 'invalid_grant') {
 function clean(r: RunResult, secrets: string[]): void {
   assert.ok(secrets.length > 0, 'the fault saw the request');
   for (const s of secrets) assert.ok(!r.stderr.includes(s), `stderr holds ${s.slice(0, 12)}…:\n${r.stderr}`);
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   assert.doesNotMatch(r.stderr, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, 'no control characters on stderr');
 }
 
@@ -147,6 +148,7 @@ describe('secrets an upstream echoes back never reach stderr (-v 9)', () => {
       '--authority-host', emu.authorityHost, '--cache-dir', makeTempDir('kubelogin-echo-')], { env: { ...emulatorEnv(emu), AAD_USER_PRINCIPAL_PASSWORD: user.password }, timeoutMs: 25_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^roles +Cluster\.Admin$/m);
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
     assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
   });
 

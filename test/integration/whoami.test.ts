@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
+import { withSettings } from '../helpers/emulator-settings';
 import { claimsOf, oneErrorLine, tokenOf } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
 import { execUser, writeKubeconfigContexts } from '../helpers/kubeconfig';
@@ -87,7 +88,10 @@ describe('kubelogin whoami', () => {
     assertNoSecrets(r, ALICE.password);
     const j = jsonOf(r);
     assert.deepEqual(
-      [j.login, j.tokenType, j.kind, j.user, j.userClaim, j.appId, j.tenant, j.audienceMatchesServerId, j.groups, j.groupsOverage, j.roles, j.source],
+      [
+        j.login, j.tokenType, j.kind, j.user, j.userClaim, j.appId, j.tenant,
+        j.audienceMatchesServerId, j.groups, j.groupsOverage, j.roles, j.source,
+      ],
       ['ropc', 'Bearer', 'user', ALICE.username, 'upn', PUBLIC_APP, TENANT, true, GROUPS, null, ALICE.roles, 'new sign-in'],
     );
     assert.match(j.objectId, /^[0-9a-f-]{36}$/);
@@ -112,16 +116,13 @@ describe('kubelogin whoami', () => {
 
   it('refreshed: a cached sign-in whose access token is inside the refresh margin is refreshed silently', async () => {
     const cacheDir = makeTempDir();
-    emu.tokenLifetimeSeconds = 200;
-    try {
+    await withSettings(emu, { tokenLifetimeSeconds: 200 }, async () => {
       tokenOf(await runKubelogin(['get-token', ...ropcArgs(cacheDir, ALICE)], { env: userEnv(ALICE) }));
       emu.reset();
       const j = jsonOf(await runKubelogin(['whoami', '-o', 'json', ...ropcArgs(cacheDir, ALICE)], { env: userEnv(ALICE) }));
       assert.equal(j.source, 'refreshed');
       assert.deepEqual([emu.count({ grantType: 'refresh_token' }), emu.count({ grantType: 'password' })], [1, 0]);
-    } finally {
-      emu.tokenLifetimeSeconds = 3600;
-    }
+    });
   });
 
   it('--legacy: the spn: audience form matches --server-id', async () => {

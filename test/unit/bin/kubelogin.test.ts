@@ -33,7 +33,8 @@ describe('bin/kubelogin', () => {
       const cache = fs.readFileSync(path.join(dist, `${bundle}.cache`));
       const source = fs.readFileSync(path.join(dist, bundle), 'utf8');
       assert.ok(source.endsWith(`\n//# kubelogin-build ${cache.subarray(0, 32).toString('latin1')}\n`), 'the cache names this build');
-      const script = new vm.Script((module.constructor as unknown as { wrap(s: string): string }).wrap(source), { filename: bundle, cachedData: cache.subarray(32) });
+      const wrap = (module.constructor as unknown as { wrap: (s: string) => string }).wrap;
+      const script = new vm.Script(wrap(source), { filename: bundle, cachedData: cache.subarray(32) });
       assert.equal(script.cachedDataRejected, false);
     });
   }

@@ -16,7 +16,8 @@ const KEY = 'e'.repeat(40);
 
 function opts(loginMethod = 'spn', deadlineInMs = 10_000, env: Record<string, string> = {}) {
   const lines: string[] = [];
-  return { lines, o: { env, deadline: Date.now() + deadlineInMs, loginMethod, log: createLogger(0, (t) => void lines.push(t)), now: Date.now } };
+  const log = createLogger(0, (t) => void lines.push(t));
+  return { lines, o: { env, deadline: Date.now() + deadlineInMs, loginMethod, log, now: Date.now } };
 }
 
 /** A live process standing in as the lock holder (a peer signing in). */

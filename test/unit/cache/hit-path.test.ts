@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { quickParse } from '../../../src/cli/argv';
+import { lightParse } from '../../../src/cli/argv';
 import { resolveTokenOptions } from '../../../src/cli/options';
 import { cacheKey, identityFor } from '../../../src/cache/key';
 import { tokenFilePath } from '../../../src/cache/token-file';
@@ -19,7 +19,7 @@ import { makeTempDir } from '../../helpers/tmp';
 const HOOK = `process.on('exit', () => require('fs').writeFileSync(process.env.MODULES_OUT, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));`;
 
 function warmCache(args: string[], env: Record<string, string>): string {
-  const parsed = quickParse(args)!;
+  const parsed = lightParse(args)!;
   const o = resolveTokenOptions(parsed.flags, env).options;
   const key = cacheKey(identityFor(o, env));
   const file = tokenFilePath(o.cacheDir, key);
@@ -146,7 +146,7 @@ describe('the cache-hit path', () => {
   it('a PoP hit signs with the cached key loading only dist/pop.cjs besides (no heavy bundle, no jose)', async () => {
     const env = { HOME: makeTempDir() };
     const popArgs = [...args, '--pop-enabled', '--pop-claims', 'u=/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c'];
-    const o = resolveTokenOptions(quickParse(popArgs)!.flags, env).options;
+    const o = resolveTokenOptions(lightParse(popArgs)!.flags, env).options;
     const key = cacheKey(identityFor(o, env));
     const jwk = await newPopKey();
     const file = popFilePath(o.cacheDir, key);
@@ -180,7 +180,7 @@ describe('the cache-hit path', () => {
   it('--force-refresh waiting on a peer\'s lock takes the token the peer writes, in the light bundle', async () => {
     const env = { HOME: makeTempDir() };
     const file = warmCache(args, env);
-    const o = resolveTokenOptions(quickParse(args)!.flags, env).options;
+    const o = resolveTokenOptions(lightParse(args)!.flags, env).options;
     const key = cacheKey(identityFor(o, env));
     const peer = await acquireLock(o.cacheDir, key, { signal: AbortSignal.timeout(5000), log: createLogger(0), ready: () => false });
     const h = hooked([...args, '--force-refresh'], env);

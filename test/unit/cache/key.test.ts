@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { quickParse } from '../../../src/cli/argv';
+import { lightParse } from '../../../src/cli/argv';
 import { resolveTokenOptions } from '../../../src/cli/options';
 import { cacheKey, identityFor } from '../../../src/cache/key';
 import { makeTempDir } from '../../helpers/tmp';
 
 function keyOf(argv: string[], env: Record<string, string> = {}): string {
-  const parsed = quickParse(argv);
+  const parsed = lightParse(argv);
   assert.ok(parsed, argv.join(' '));
   const full = { HOME: '/home/u', ...env };
   return cacheKey(identityFor(resolveTokenOptions(parsed.flags, full).options, full));

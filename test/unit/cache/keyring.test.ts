@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { busSocket, probeSecretService } from '../../../src/cache/dbus-probe';
-import { deleteCacheKey, keyringAccount, KEYRING_SERVICE, loadCacheKey } from '../../../src/cache/keyring';
+import { deleteEncryptionKey, keyringAccount, KEYRING_SERVICE, loadEncryptionKey } from '../../../src/cache/keyring';
 import { createLogger } from '../../../src/platform/log';
 import { makeTempDir } from '../../helpers/tmp';
 
@@ -66,7 +66,7 @@ describe('keyring fallbacks', () => {
     it(`${name}: no key, said once at -v 1, within ${maxMs} ms`, async () => {
       const { log, lines } = logger();
       const t0 = Date.now();
-      const key = await loadCacheKey({ env: { DBUS_SESSION_BUS_ADDRESS: address === 'HANG' ? `unix:path=${hangPath}` : address }, log, cacheDir: makeTempDir() });
+      const key = await loadEncryptionKey({ env: { DBUS_SESSION_BUS_ADDRESS: address === 'HANG' ? `unix:path=${hangPath}` : address }, log, cacheDir: makeTempDir() });
       const took = Date.now() - t0;
       assert.equal(key, undefined);
       assert.ok(took < maxMs, `took ${took} ms`);
@@ -74,7 +74,7 @@ describe('keyring fallbacks', () => {
       assert.match(lines[0], why);
       assert.match(lines[0], /^cache: no usable OS keyring .* plain 0600 file/);
       const quiet = logger();
-      await loadCacheKey({ env: { DBUS_SESSION_BUS_ADDRESS: address === 'HANG' ? `unix:path=${hangPath}` : address }, log: createLogger(0, (l) => quiet.lines.push(l)), cacheDir: makeTempDir() });
+      await loadEncryptionKey({ env: { DBUS_SESSION_BUS_ADDRESS: address === 'HANG' ? `unix:path=${hangPath}` : address }, log: createLogger(0, (l) => quiet.lines.push(l)), cacheDir: makeTempDir() });
       assert.deepEqual(quiet.lines, [], 'nothing at the default verbosity');
     });
   }
@@ -110,9 +110,9 @@ describe('a session bus without a Secret Service', { skip: !hasDbusDaemon() && '
     assert.ok(Date.now() - t0 < 500);
   });
 
-  it('loadCacheKey falls back without touching the native keyring', async () => {
+  it('loadEncryptionKey falls back without touching the native keyring', async () => {
     const { log, lines } = logger();
-    assert.equal(await loadCacheKey({ env: { DBUS_SESSION_BUS_ADDRESS: address }, log, cacheDir: makeTempDir() }), undefined);
+    assert.equal(await loadEncryptionKey({ env: { DBUS_SESSION_BUS_ADDRESS: address }, log, cacheDir: makeTempDir() }), undefined);
     assert.match(lines.join(''), /no Secret Service/);
   });
 });
@@ -124,37 +124,37 @@ describe('keyring against the Secret Service', { skip: NO_BUS }, () => {
     const { log } = logger();
     const cacheDir = makeTempDir();
     const env = { DBUS_SESSION_BUS_ADDRESS: BUS };
-    const first = await loadCacheKey({ env, log, cacheDir });
+    const first = await loadEncryptionKey({ env, log, cacheDir });
     assert.ok(first);
     assert.equal(first.length, 32);
-    const again = await loadCacheKey({ env, log, cacheDir });
+    const again = await loadEncryptionKey({ env, log, cacheDir });
     assert.deepEqual(again, first);
-    const other = await loadCacheKey({ env, log, cacheDir: makeTempDir() });
+    const other = await loadEncryptionKey({ env, log, cacheDir: makeTempDir() });
     assert.ok(other && !other.equals(first), 'another cache folder has its own key');
     if (hasSecretTool()) {
       const stored = execFileSync('secret-tool', ['lookup', 'service', KEYRING_SERVICE, 'username', keyringAccount(cacheDir)]);
       assert.deepEqual(stored, first, 'secret-tool sees the same bytes');
     }
-    assert.equal(await deleteCacheKey(env, cacheDir), true);
-    const fresh = await loadCacheKey({ env, log, cacheDir });
+    assert.equal(await deleteEncryptionKey(env, cacheDir), true);
+    const fresh = await loadEncryptionKey({ env, log, cacheDir });
     assert.ok(fresh && !fresh.equals(first), 'after deletion a new key is made');
-    await deleteCacheKey(env, cacheDir);
+    await deleteEncryptionKey(env, cacheDir);
   });
 
   it('8 processes creating the same folder\'s key at once all end up with one key', async () => {
     const cacheDir = makeTempDir();
-    const script = `require('tsx/cjs'); const { loadCacheKey } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/cache/keyring.ts'))});
+    const script = `require('tsx/cjs'); const { loadEncryptionKey } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/cache/keyring.ts'))});
       const { createLogger } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/platform/log.ts'))});
-      loadCacheKey({ env: process.env, log: createLogger(0), cacheDir: process.argv[1] }).then((k) => process.stdout.write(k ? k.toString('hex') : 'none'));`;
+      loadEncryptionKey({ env: process.env, log: createLogger(0), cacheDir: process.argv[1] }).then((k) => process.stdout.write(k ? k.toString('hex') : 'none'));`;
     const outs = await Promise.all(Array.from({ length: 8 }, () => new Promise<string>((resolve) => {
       const child = spawn(process.execPath, ['-e', script, cacheDir], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c));
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.on('close', () => resolve(out));
     })));
     assert.equal(new Set(outs).size, 1, outs.join('\n'));
     assert.match(outs[0], /^[0-9a-f]{64}$/);
     assert.equal(fs.existsSync(path.join(cacheDir, 'locks')), true, 'creation ran under the folder lock');
-    await deleteCacheKey({ DBUS_SESSION_BUS_ADDRESS: BUS }, cacheDir);
+    await deleteEncryptionKey({ DBUS_SESSION_BUS_ADDRESS: BUS }, cacheDir);
   });
 });

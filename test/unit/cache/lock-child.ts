@@ -15,7 +15,7 @@ const alive = (pid: number) => {
   }
 };
 
-(async () => {
+void (async () => {
   for (let i = 0; i < Number(rounds); i++) {
     const lock = await acquireLock(dir, 'stress', { signal: AbortSignal.timeout(20_000), log, ready: () => false, timeoutMs: 15_000 });
     let owner = NaN;

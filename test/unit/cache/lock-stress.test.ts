@@ -19,8 +19,8 @@ function start(dir: string, marker: string, rounds: number, role = 'worker'): St
   let out = '';
   let onHolding!: () => void;
   const holding = new Promise<void>((r) => (onHolding = r));
-  child.stdout!.on('data', (c: Buffer) => {
-    out += c;
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
     if (out.includes('holding')) onHolding();
   });
   return { child, out: new Promise((r) => child.on('close', () => r(out))), holding };

@@ -1,14 +1,17 @@
 // The per-identity lock (src/cache/lock.ts) in one process plus real child processes as holders:
 // acquire/release, breaking abandoned locks (dead pid, garbage, future mtime, silent foreign host),
-// waiting on a live holder, fail-open, ready() and the --timeout signal.
+// waiting on a live holder, fail-open, ready() and the --timeout signal. Waits run on a virtual clock
+// (test/helpers/clock.ts): bounds are virtual milliseconds and poll counts, never the machine's speed.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { acquireLock, lockFilePath, lockTimeoutMs, mayPrompt } from '../../../src/cache/lock';
+import { acquireLock, lockFilePath, lockTimeoutMs } from '../../../src/cache/lock';
+import { modeFor } from '../../../src/login/select';
 import { createLogger } from '../../../src/platform/log';
+import { until, virtualClock } from '../../helpers/clock';
 import { makeTempDir } from '../../helpers/tmp';
 
 function logger() {
@@ -62,8 +65,10 @@ describe('acquireLock', () => {
     const { log } = logger();
     const first = await acquireLock(dir, KEY, { signal: new AbortController().signal, log, ready: never });
     let secondDone = false;
-    const second = acquireLock(dir, KEY, { signal: AbortSignal.timeout(5000), log, ready: never }).then((l) => ((secondDone = true), l));
-    await new Promise((r) => setTimeout(r, 150));
+    const clock = virtualClock();
+    const second = acquireLock(dir, KEY, { signal: new AbortController().signal, log, ready: never, clock })
+      .then((l) => ((secondDone = true), l));
+    await until(() => clock.sleeps >= 10);
     assert.equal(secondDone, false, 'second waits while the first holds');
     first.release();
     const lock = await second;
@@ -81,25 +86,35 @@ describe('acquireLock', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), other, 'the other holder keeps its lock');
   });
 
+  // maxMs/minMs: virtual milliseconds waited before the lock was broken (0: on the first look).
   const broken: Array<{ name: string; content: () => Promise<string>; mtime?: () => Date; maxMs: number; minMs?: number }> = [
-    { name: 'a dead pid on this host, at once', content: async () => info(await deadPid()), maxMs: 300 },
-    { name: 'a dead pid with an mtime an hour in the future (clock skew), at once', content: async () => info(await deadPid()), mtime: () => new Date(Date.now() + 3600_000), maxMs: 300 },
-    { name: 'garbage, after the short grace', content: async () => 'not json at all', mtime: () => new Date(), minMs: 700, maxMs: 2500 },
-    { name: 'an empty file, after the short grace', content: async () => '', mtime: () => new Date(), minMs: 700, maxMs: 2500 },
-    { name: 'garbage with an mtime in the future, after the grace on our own clock', content: async () => '{"pid":', mtime: () => new Date(Date.now() + 3600_000), minMs: 700, maxMs: 2500 },
-    { name: 'an old empty file, at once', content: async () => '', mtime: () => new Date(Date.now() - 60_000), maxMs: 300 },
-    { name: 'another host whose holder stopped touching it, by age', content: async () => info(4242, 'some-other-host'), mtime: () => new Date(Date.now() - 60_000), maxMs: 300 },
+    { name: 'a dead pid on this host, at once', content: async () => info(await deadPid()), maxMs: 0 },
+    {
+      name: 'a dead pid with an mtime an hour in the future (clock skew), at once',
+      content: async () => info(await deadPid()), mtime: () => new Date(Date.now() + 3600_000), maxMs: 0,
+    },
+    { name: 'garbage, after the short grace', content: async () => 'not json at all', mtime: () => new Date(), minMs: 700, maxMs: 1200 },
+    { name: 'an empty file, after the short grace', content: async () => '', mtime: () => new Date(), minMs: 700, maxMs: 1200 },
+    {
+      name: 'garbage with an mtime in the future, after the grace on our own clock',
+      content: async () => '{"pid":', mtime: () => new Date(Date.now() + 3600_000), minMs: 1000, maxMs: 1200,
+    },
+    { name: 'an old empty file, at once', content: async () => '', mtime: () => new Date(Date.now() - 60_000), maxMs: 0 },
+    {
+      name: 'another host whose holder stopped touching it, by age',
+      content: async () => info(4242, 'some-other-host'), mtime: () => new Date(Date.now() - 60_000), maxMs: 0,
+    },
   ];
   for (const c of broken) {
     it(`breaks the lock of ${c.name}`, async () => {
       const dir = makeTempDir();
       const { log, lines } = logger();
       writeLock(dir, await c.content(), c.mtime?.());
-      const t0 = Date.now();
-      const lock = await acquireLock(dir, KEY, { signal: AbortSignal.timeout(10_000), log, ready: never, timeoutMs: 8000 });
-      const took = Date.now() - t0;
+      const clock = virtualClock();
+      const lock = await acquireLock(dir, KEY, { signal: new AbortController().signal, log, ready: never, timeoutMs: 8000, clock });
+      const took = clock.elapsed();
       assert.equal(JSON.parse(fs.readFileSync(lockFilePath(dir, KEY), 'utf8')).pid, process.pid, 'we hold it now');
-      assert.ok(took <= c.maxMs, `took ${took} ms`);
+      assert.ok(took <= c.maxMs, `took ${took} ms (${clock.sleeps} polls)`);
       if (c.minMs) assert.ok(took >= c.minMs, `broke after ${took} ms, before the grace`);
       assert.ok(lines.some((l) => l.includes('broke the lock')), lines.join(''));
       lock.release();
@@ -113,10 +128,10 @@ describe('acquireLock', () => {
     try {
       writeLock(dir, info(child.pid!));
       const { log, lines } = logger();
-      const t0 = Date.now();
-      const lock = await acquireLock(dir, KEY, { signal: AbortSignal.timeout(10_000), log, ready: never, timeoutMs: 600 });
-      const took = Date.now() - t0;
-      assert.ok(took >= 600 && took < 1500, `failed open after ${took} ms`);
+      const clock = virtualClock();
+      const lock = await acquireLock(dir, KEY, { signal: new AbortController().signal, log, ready: never, timeoutMs: 600, clock });
+      const took = clock.elapsed();
+      assert.ok(took >= 600 && took < 750, `failed open after ${took} ms`);
       assert.equal(lines.filter((l) => l.startsWith('warning: ')).length, 1, lines.join(''));
       assert.match(lines.find((l) => l.startsWith('warning: '))!, /another kubelogin \(pid \d+ on .*\) has held the token cache lock/);
       assert.equal(JSON.parse(fs.readFileSync(lockFilePath(dir, KEY), 'utf8')).pid, child.pid, 'the live holder keeps its lock');
@@ -133,7 +148,7 @@ describe('acquireLock', () => {
     try {
       writeLock(dir, info(child.pid!), new Date(Date.now() + 3600_000));
       const { log, lines } = logger();
-      await acquireLock(dir, KEY, { signal: AbortSignal.timeout(10_000), log, ready: never, timeoutMs: 1500 });
+      await acquireLock(dir, KEY, { signal: new AbortController().signal, log, ready: never, timeoutMs: 1500, clock: virtualClock() });
       assert.ok(!lines.some((l) => l.includes('broke the lock')), lines.join(''));
       assert.equal(JSON.parse(fs.readFileSync(lockFilePath(dir, KEY), 'utf8')).pid, child.pid);
     } finally {
@@ -147,11 +162,11 @@ describe('acquireLock', () => {
     try {
       writeLock(dir, info(child.pid!));
       const { log, lines } = logger();
-      const readyAt = Date.now() + 200;
-      const t0 = Date.now();
-      await acquireLock(dir, KEY, { signal: AbortSignal.timeout(10_000), log, ready: () => Date.now() >= readyAt, timeoutMs: 5000 });
-      const took = Date.now() - t0;
-      assert.ok(took >= 190 && took < 700, `returned after ${took} ms`);
+      const clock = virtualClock();
+      const ready = () => clock.elapsed() >= 200;
+      await acquireLock(dir, KEY, { signal: new AbortController().signal, log, ready, timeoutMs: 5000, clock });
+      const took = clock.elapsed();
+      assert.ok(took >= 200 && took < 350, `returned after ${took} ms`);
       assert.equal(lines.filter((l) => l.startsWith('warning: ')).length, 0);
     } finally {
       child.kill('SIGKILL');
@@ -164,7 +179,11 @@ describe('acquireLock', () => {
     try {
       writeLock(dir, info(child.pid!));
       const { log } = logger();
-      await assert.rejects(acquireLock(dir, KEY, { signal: AbortSignal.timeout(300), log, ready: never, timeoutMs: 5000 }), (err: Error) => {
+      // --timeout runs out at virtual 300 ms, well before the 5 s fail-open.
+      const timeout = new AbortController();
+      const clock = virtualClock((c) => c.elapsed() >= 300 && timeout.abort());
+      const waiting = acquireLock(dir, KEY, { signal: timeout.signal, log, ready: never, timeoutMs: 5000, clock });
+      await assert.rejects(waiting, (err: Error) => {
         assert.equal(err.name, 'TimeoutError');
         assert.match(err.message, /raise --timeout/);
         return true;
@@ -195,5 +214,7 @@ describe('lockTimeoutMs', () => {
     ['interactive: likewise', {}, 90_000, 'interactive', 90_000],
     ['KUBELOGIN_LOCK_TIMEOUT_MS wins for devicecode too', { KUBELOGIN_LOCK_TIMEOUT_MS: '1500' }, 60_000, 'devicecode', 1500],
   ];
-  for (const [name, env, overall, login, want] of cases) it(name, () => assert.equal(lockTimeoutMs(env, overall, mayPrompt(login)), want));
+  for (const [name, env, overall, login, want] of cases) {
+    it(name, () => assert.equal(lockTimeoutMs(env, overall, modeFor(login).mayPrompt), want));
+  }
 });

@@ -1,11 +1,12 @@
 // argv + env → TokenOptions, as Azure/kubelogin's UpdateFromEnv orders them (KUBELOGIN.md §3).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { quickParse } from '../../../src/cli/argv';
-import { authorityHostFor, resolveTokenOptions, scopeFor, validateTokenOptions, type TokenOptions } from '../../../src/cli/options';
+import { lightParse } from '../../../src/cli/argv';
+import { authorityHostFor, resolveTokenOptions, validateTokenOptions, type TokenOptions } from '../../../src/cli/options';
+import { scopeFor } from '../../../src/login/scope';
 
 function resolve(argv: string[], env: Record<string, string> = {}): TokenOptions {
-  const parsed = quickParse(argv);
+  const parsed = lightParse(argv);
   assert.ok(parsed, `hit parser rejected ${argv.join(' ')}`);
   return resolveTokenOptions(parsed.flags, { HOME: '/home/u', ...env }).options;
 }

@@ -17,7 +17,7 @@ test('old exec args are read the way get-token reads them', () => {
     [['--tenant-id'], {}],
     [['--', '--tenant-id', 't'], {}],
   ];
-  for (const [args, want] of table) assert.deepStrictEqual(Object.fromEntries(parseExecArgs(args)), want, args.join(' '));
+  for (const [args, want] of table) assert.deepStrictEqual(Object.fromEntries(parseExecArgs(args).byName), want, args.join(' '));
 });
 
 test('which files: --kubeconfig, else every KUBECONFIG entry once, else ~/.kube/config', () => {

@@ -49,7 +49,10 @@ test('KUBERNETES_EXEC_INFO that is not an ExecCredential object: null is noted, 
 });
 
 test('the expiry matches toISOString (without the fraction) for any time, and rejects what it rejects', () => {
-  const times = [0, 1, 999, Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2000, 1, 29, 0, 0, 0), Date.UTC(2024, 0, 1, 9, 5, 3, 500), Date.UTC(9999, 11, 31, 23, 59, 59), Date.UTC(10000, 0, 1), -1000, 1e15, 1765000000000];
+  const times = [
+    0, 1, 999, Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2000, 1, 29, 0, 0, 0), Date.UTC(2024, 0, 1, 9, 5, 3, 500),
+    Date.UTC(9999, 11, 31, 23, 59, 59), Date.UTC(10000, 0, 1), -1000, 1e15, 1765000000000,
+  ];
   for (let i = 0; i < 500; i++) times.push(Math.floor(Math.random() * 4e12));
   for (const t of times) {
     const expected = new Date(Math.floor(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readClientCertificate } from '../../../src/login/certificate';
-import { certificateAssertion } from '../../../src/login/legacy';
+import { certificateAssertion } from '../../../src/login/client-assertion';
 import { makeClientCertificate, type ClientCertificate as TestCert } from '../../helpers/certs';
 import { makeTempDir } from '../../helpers/tmp';
 

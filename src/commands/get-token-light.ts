@@ -3,7 +3,7 @@
 // processes (src/cache/early-lock.ts), and returns a Handover that main.ts passes to the full path:
 // the run's one deadline, the parsed flags and how the wait ended. Anything unusual is a plain miss
 // and the full path takes over (and reports errors properly).
-import { quickParse, type QuickArgs } from '../cli/argv';
+import { lightParse, type LightArgs } from '../cli/argv';
 import type { Env } from '../cli/env';
 import { popApplies, resolveTokenOptions, validateTokenOptions } from '../cli/options';
 import { waitForIdentityLock, type LockHandover } from '../cache/early-lock';
@@ -18,7 +18,7 @@ export interface Handover {
   /** When this process started its run (epoch ms): the deadline is this + --timeout. */
   startedAt: number;
   /** get-token's flags as the light parser read them, so a miss need not load yargs. */
-  quick?: QuickArgs;
+  quick?: LightArgs;
   /** How the light bundle's wait for the identity's lock ended, when it waited. */
   lock?: LockHandover;
 }
@@ -26,8 +26,15 @@ export interface Handover {
 export type HitResult = { hit: string } | { handover: Handover };
 
 /** `beforeLock` runs when the hit misses, before the lock is taken (main.ts installs its signal handlers then). */
-export async function tryCacheHit(args: string[], env: Env, startedAt: number, now: () => number, stderr: (line: string) => void, beforeLock = () => {}): Promise<HitResult> {
-  const parsed = quickParse(args);
+export async function lightGetToken(
+  args: string[],
+  env: Env,
+  startedAt: number,
+  now: () => number,
+  stderr: (line: string) => void,
+  beforeLock = () => {},
+): Promise<HitResult> {
+  const parsed = lightParse(args);
   const miss: HitResult = { handover: { startedAt, quick: parsed } };
   if (!parsed) return miss;
   try {
@@ -54,7 +61,8 @@ export async function tryCacheHit(args: string[], env: Env, startedAt: number, n
       if (!folderReady && !prepareCacheFolder(options.cacheDir, env).ok) return miss;
       beforeLock();
       const log = createLogger(parsed.verbosity, stderr);
-      const waited = await waitForIdentityLock(options.cacheDir, key, { env, deadline: startedAt + options.timeoutMs, loginMethod: options.loginMethod, log, now, since });
+      const deadline = startedAt + options.timeoutMs;
+      const waited = await waitForIdentityLock(options.cacheDir, key, { env, deadline, loginMethod: options.loginMethod, log, now, since });
       if (waited.state !== 'ready') return { handover: { startedAt, quick: parsed, lock: waited } };
       if (!waited.token) return miss;
       cached = waited.token;

@@ -51,7 +51,7 @@ describe('emulator group and role claims', () => {
     const c = await userClaims('olga@contoso.com');
     assert.equal(c.groups, undefined);
     assert.deepEqual(c._claim_names, { groups: 'src1' });
-    assert.equal((c._claim_sources as { src1: { endpoint: string } }).src1.endpoint, `https://graph.windows.net/${TENANT}/users/${c.oid}/getMemberObjects`);
+    assert.equal((c._claim_sources as { src1: { endpoint: string } }).src1.endpoint, `https://graph.windows.net/${TENANT}/users/${String(c.oid)}/getMemberObjects`);
   });
 
   test('hasgroups overage: hasgroups true, no groups claim', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type Emulator } from '../../emulator';
+import { withSettings } from '../../helpers/emulator-settings';
 import { startApiServer, type ApiServer } from '../../fake-apiserver';
 import { postForm } from '../../helpers/http';
 import { writeKubeconfig, type KubeUser } from '../../helpers/kubeconfig';
@@ -86,9 +87,7 @@ describe('the fake API server refuses bad tokens', () => {
   test('rejects: wrong audience, expired, foreign signature, garbage', async () => {
     const wrongAud = await token({ scope: 'https://management.azure.com/.default' });
     const foreign = await emu.issueFederatedToken({ subject: 'x', audience: SERVER });
-    emu.tokenLifetimeSeconds = -60;
-    const expired = await token();
-    emu.tokenLifetimeSeconds = 3600;
+    const expired = await withSettings(emu, { tokenLifetimeSeconds: -60 }, () => token());
     for (const user of [{ token: wrongAud }, { token: expired }, { token: foreign }, { token: 'not-a-jwt' }]) {
       const r = await runKubectl(['get', '--raw', '/version'], { kubeconfig: kubeconfig(user) });
       assert.equal(r.code, 1);

@@ -60,7 +60,8 @@ describe('discovery', () => {
     assert.equal(doc.issuer, emu.federatedIssuer);
     const keys = (await get('/federated/keys')).json();
     const jwt = await emu.issueFederatedToken({ subject: 'system:serviceaccount:ns:sa', expiresInSeconds: 120 });
-    const { payload } = await jwtVerify(jwt, (h) => keys.keys.find((k: { kid: string }) => k.kid === h.kid), { issuer: emu.federatedIssuer });
+    const keyFor = (h: { kid?: string }) => keys.keys.find((k: { kid: string }) => k.kid === h.kid);
+    const { payload } = await jwtVerify(jwt, keyFor, { issuer: emu.federatedIssuer });
     assert.equal(payload.aud, 'api://AzureADTokenExchange');
     assert.equal((payload.exp as number) - (payload.iat as number), 120);
   });

@@ -62,7 +62,7 @@ describe('confidential client', { concurrency: true }, () => {
     const r = await run({ clientId: 'secret-app-2', secret: 'battery staple' });
     assert.equal(r.code, 1);
     assert.equal(r.events[0].error?.errorCode, 'invalid_client');
-    assert.match(r.events[0].error!.message, /AADSTS7000215/);
+    assert.match(r.events[0].error.message, /AADSTS7000215/);
   });
 
   test('certificate with SHA-256 thumbprint (PS256, x5t#S256) and x5c', async () => {
@@ -100,7 +100,7 @@ describe('confidential client', { concurrency: true }, () => {
     const assertion = await emu.issueFederatedToken({ subject: 'system:serviceaccount:default:other' });
     const r = await run({ flow: 'cca-assertion', clientId: 'wi-app', assertion });
     assert.equal(r.events[0].error?.errorCode, 'invalid_request');
-    assert.match(r.events[0].error!.message, /AADSTS70021/);
+    assert.match(r.events[0].error.message, /AADSTS70021/);
   });
 });
 
@@ -113,7 +113,7 @@ describe('public client', { concurrency: true }, () => {
     assert.match(prompt.message, new RegExp(`open the page ${emu.url}/devicelogin and enter the code ${prompt.userCode} to authenticate`));
     assert.equal(login.account.username, USER);
     const { oid } = decodeJwt(login.accessToken);
-    assert.equal(login.account.homeAccountId, `${oid}.${TENANT}`);
+    assert.equal(login.account.homeAccountId, `${String(oid)}.${TENANT}`);
     assert.equal(login.idTokenClaims.name, 'Alice');
     assert.equal(cached.fromCache, true);
     assert.equal(refreshed.fromCache, false);
@@ -130,7 +130,7 @@ describe('public client', { concurrency: true }, () => {
     assert.equal(decodeJwt(ok.accessToken).upn, USER);
     const bad = await run({ flow: 'ropc', clientId: 'public-app', username: USER, password: 'nope' });
     assert.equal(bad.events[0].error?.errorCode, 'invalid_grant');
-    assert.match(bad.events[0].error!.message, /AADSTS50126/);
+    assert.match(bad.events[0].error.message, /AADSTS50126/);
   });
 
   test('interactive: form_post to MSAL loopback, PKCE, in-process browser', async () => {

@@ -175,7 +175,7 @@ describe('authorization code', () => {
       client_id: CLIENT, response_type: 'code', redirect_uri: redirect, scope: SCOPE, state: 'st&"<',
       code_challenge: challenge, code_challenge_method: 'S256', login_hint: USER, ...over,
     });
-    return `${v2('authorize')}?${q}`;
+    return `${v2('authorize')}?${q.toString()}`;
   };
   const redeem = (code: string, over: Record<string, string | undefined> = {}) =>
     post(v2('token'), { grant_type: 'authorization_code', client_id: CLIENT, code, redirect_uri: redirect, code_verifier: verifier, scope: SCOPE, client_info: '1', ...over });

@@ -66,7 +66,7 @@ async function run(spec: ChildSpec): Promise<void> {
         auth: {
           ...auth,
           clientSecret: spec.secret,
-          clientCertificate: spec.certificate as any,
+          clientCertificate: spec.certificate,
           clientAssertion: spec.assertion,
         },
       });
