@@ -32,3 +32,13 @@ export function cacheKey(id: Identity): string {
   const canonical = JSON.stringify([id.login, id.authorityHost, id.tenantId.toLowerCase(), id.clientId.toLowerCase(), id.scope, id.extra]);
   return sha256Hex(canonical).slice(0, 40);
 }
+
+/**
+ * The key of the MSAL cache (accounts, refresh tokens) a run uses. User modes (a person's account) share
+ * one per authority, tenant and client id, so one sign-in serves every server id and every kubeconfig of
+ * that tenant (issue 13); the access-token files stay per identity. Other modes keep one per identity.
+ */
+export function signInKey(o: TokenOptions, env: Env): string {
+  if (modeFor(o.loginMethod).kind !== 'user') return cacheKey(identityFor(o, env));
+  return sha256Hex(JSON.stringify(['sign-in', authorityHostFor(o).toLowerCase(), o.tenantId.toLowerCase(), o.clientId.toLowerCase()])).slice(0, 40);
+}

@@ -28,7 +28,7 @@ export interface PopStore {
   save(entry: PopEntry): Promise<void>;
 }
 
-export function openPopStore(cacheDir: string, key: string, deps: { log: Logger; env: Env; now: () => number; since?: number }): PopStore {
+export function openPopStore(cacheDir: string, key: string, deps: { log: Logger; env: Env; now: () => number; since?: number; signInKey?: string }): PopStore {
   const { log, env, now } = deps;
   const file = popFilePath(cacheDir, key);
   const report = cacheReport(log);
@@ -62,7 +62,7 @@ export function openPopStore(cacheDir: string, key: string, deps: { log: Logger;
       return waitForIdentityLock(cacheDir, key, { env, deadline, loginMethod, log, now, ready: () => stamp() !== before });
     },
     msalPlugin() {
-      return Promise.resolve(usable() ? msalCachePlugin(cacheDir, key, { log, env, report, encryptionKey }) : undefined);
+      return Promise.resolve(usable() ? msalCachePlugin(cacheDir, deps.signInKey ?? key, { log, env, report, encryptionKey }) : undefined);
     },
     async save(entry) {
       if (!usable()) return;

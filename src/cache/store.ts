@@ -36,10 +36,13 @@ export interface StoreDeps {
   now: () => number;
   /** --force-refresh: serve only a token written at or after this moment (epoch ms), never an older one. */
   since?: number;
+  /** The MSAL cache's key (src/cache/key.ts signInKey); default: the identity's own key. */
+  signInKey?: string;
 }
 
 export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): TokenStore {
   const { log, env, now } = deps;
+  const signInKey = deps.signInKey ?? key;
   const tokenFile = tokenFilePath(cacheDir, key);
   const report = cacheReport(log);
   const usable = cacheFolderGate(cacheDir, env, report);
@@ -64,7 +67,7 @@ export function openTokenStore(cacheDir: string, key: string, deps: StoreDeps): 
       return waitForIdentityLock(cacheDir, key, { env, deadline, loginMethod, log, now, since: deps.since });
     },
     msalPlugin() {
-      return Promise.resolve(usable() ? msalCachePlugin(cacheDir, key, { log, env, report }) : undefined);
+      return Promise.resolve(usable() ? msalCachePlugin(cacheDir, signInKey, { log, env, report }) : undefined);
     },
     save(entry) {
       if (!usable()) return;

@@ -4,10 +4,11 @@
 import { authorityHostFor, popApplies, secretsOf, type TokenOptions } from '../cli/options';
 import type { Env } from '../cli/env';
 import { authorityMetadataStore } from '../cache/authority-metadata';
-import { cacheKey, identityFor } from '../cache/key';
-import { NO_LOCK } from '../cache/lock';
+import { cacheKey, identityFor, signInKey } from '../cache/key';
+import { mayPrompt, NO_LOCK } from '../cache/lock';
 import type { PopEntry } from '../cache/pop-entry';
 import { openPopStore } from '../cache/pop-store';
+import { lockSignIn } from '../cache/sign-in-lock';
 import { openTokenStore } from '../cache/store';
 import { expiryProblem, processStartedAt, type CachedToken } from '../cache/token-file';
 import { AuthError, UsageError, TimeoutError } from '../errors';
@@ -72,8 +73,9 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
   // take the token it writes, since it was fetched after they began.
   const since = o.forceRefresh ? (deps.startedAt ?? processStartedAt()) : undefined;
   const u = popApplies(o) ? parsePopClaims(o.popClaims).u : undefined;
-  const popStore = u === undefined ? undefined : openPopStore(o.cacheDir, key, { log, env, now, since });
-  const tokenStore = popStore ? undefined : openTokenStore(o.cacheDir, key, { log, env, now, since });
+  const shared = signInKey(o, env);
+  const popStore = u === undefined ? undefined : openPopStore(o.cacheDir, key, { log, env, now, since, signInKey: shared });
+  const tokenStore = popStore ? undefined : openTokenStore(o.cacheDir, key, { log, env, now, since, signInKey: shared });
   const store = popStore ?? tokenStore!;
   const served = (t: CachedToken | PopEntry, source: TokenSource): ServedToken => ({
     v: 1, token: t.token, expiresOn: t.expiresOn, source, ...('key' in t && u !== undefined && { pop: { key: t.key, u, kid: t.kid } }),
@@ -125,7 +127,8 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
       authorityMetadata: store.usable() ? authorityMetadataStore(o.cacheDir, now) : undefined,
     };
     const login = loginFor(modeFor(o.loginMethod));
-    const token = await login(ctx);
+    const signIn = await lockSignIn(o.cacheDir, key, shared, { signal, log, env, timeoutMs: o.timeoutMs, holderMayPrompt: mayPrompt(o.loginMethod) });
+    const token = await holding(signIn, () => login(ctx));
     if (signal.aborted) throw new TimeoutError('get-token timed out; raise --timeout');
     checkExpiry(o.loginMethod, token.expiresOn, now());
     const entry: CachedToken = { v: 1, token: token.token, expiresOn: token.expiresOn };
@@ -160,3 +163,10 @@ const EXPIRY_REMEDY: Record<string, string> = {
   azurecli: 'check `az account get-access-token`, sign in again with `az login`, or update the Azure CLI',
   azd: 'check `azd auth token`, sign in again with `azd auth login`, or update the Azure Developer CLI',
 };
+async function holding<T>(lock: { release(): void }, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    lock.release();
+  }
+}

@@ -1,12 +1,13 @@
 // remove-cache-dir / remove-tokens: without identity flags, delete everything kubelogin wrote in the
 // cache folder (and the folder, when nothing else is in it) and its keyring key; with identity flags
-// (--server-id ...) or --context NAME, delete only that
-// identity's token file, MSAL cache and lock, leaving every other cluster's login in place.
+// (--server-id ...) or --context NAME, delete only that identity's token file, MSAL cache and lock,
+// leaving every other cluster's access token in place. For the user modes the MSAL cache is the tenant's
+// shared sign-in (src/cache/key.ts signInKey): it goes too, so the next run signs in again.
 import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ENV, type Env } from '../cli/env';
 import { resolveTokenOptions, validateTokenOptions, type TokenOptions } from '../cli/options';
-import { cacheKey, identityFor } from '../cache/key';
+import { cacheKey, identityFor, signInKey } from '../cache/key';
 import { removableFolder, removeCacheFolder } from '../cache/folder';
 import { deleteEncryptionKey } from '../cache/keyring';
 import { lockFilePath } from '../cache/lock';
@@ -59,7 +60,8 @@ function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
   if (folder) throw new ConfigError(`unable to delete authentication record cache in "${options.cacheDir}": ${folder}`);
   const key = cacheKey(identityFor(options, env));
   const dir = options.cacheDir;
-  const files = [tokenFilePath(dir, key), popFilePath(dir, key), msalCacheFilePath(dir, key), lockFilePath(dir, key)];
+  const signIn = signInKey(options, env);
+  const files = [tokenFilePath(dir, key), popFilePath(dir, key), msalCacheFilePath(dir, signIn), lockFilePath(dir, key)];
   for (const file of files) {
     try {
       rmSync(file, { force: true });
@@ -67,7 +69,8 @@ function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
       throw new ConfigError(`unable to delete authentication record cache in "${options.cacheDir}": ${(err as Error).message}`);
     }
   }
-  deps.log.v(1, `removed the cached tokens of login=${options.loginMethod} server-id=${options.serverId} (key ${key}) from ${options.cacheDir}`);
+  const shared = signIn === key ? '' : ` and the sign-in it shares with the tenant's other clusters (key ${signIn})`;
+  deps.log.v(1, `removed the cached tokens of login=${options.loginMethod} server-id=${options.serverId} (key ${key})${shared} from ${options.cacheDir}`);
 }
 
 /** The identity the context's `kubelogin get-token` exec entry logs in as, resolved as get-token would. */

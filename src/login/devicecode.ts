@@ -46,7 +46,9 @@ export async function devicecode(ctx: LoginContext): Promise<AccessToken> {
     if (!ctx.canPrompt) throw noPerson(CREDENTIAL, ctx.promptWhy);
     return fromTokens(ctx, await deviceFlow(ctx, v1Grant(ctx)));
   }
-  return userFlow(ctx, { credential: CREDENTIAL, needsPerson: true, login: (app) => signIn(ctx, app) });
+  // --login-hint selects among the tenant's cached accounts (the device code page cannot be pre-filled).
+  const account = ctx.options.loginHint || undefined;
+  return userFlow(ctx, { credential: CREDENTIAL, account, needsPerson: true, login: (app) => signIn(ctx, app) });
 }
 
 async function signIn(ctx: LoginContext, app: PublicClientApplication): Promise<AccessToken> {
@@ -91,6 +93,7 @@ async function deviceFlow(ctx: LoginContext, grant: Grant): Promise<Tokens> {
   const auth = body as unknown as DeviceAuthorization;
   ctx.log.secret(auth.device_code);
   ctx.log.prompt(auth.message || `To sign in, use a web browser to open the page ${auth.verification_uri ?? auth.verification_url} and enter the code ${auth.user_code} to authenticate.`);
+  if (ctx.options.loginHint && !ctx.options.legacy) ctx.log.prompt(`Sign in as ${ctx.options.loginHint} (--login-hint).`);
   const lifetime = seconds(auth.expires_in, 900);
   const deadline = started + lifetime * 1000;
   let interval = seconds(auth.interval, 5);

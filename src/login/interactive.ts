@@ -20,7 +20,7 @@ export async function interactive(ctx: LoginContext): Promise<AccessToken> {
   const pop = popApplies(ctx.options) ? startPop(ctx) : undefined;
   const port = loopbackPort(ctx.options.redirectUrl);
   const hint = ctx.options.loginHint;
-  const account = hint ? { username: hint, strict: false } : undefined;
+  const account = hint || undefined;
   const extras = pop ? msalPopFields(pop) : undefined;
   // forceRefresh: an access token in MSAL's cache is bound to an earlier run's key; refresh to bind one to this run's.
   const silentExtras = extras && { ...extras, forceRefresh: true };

@@ -133,7 +133,8 @@ export function toAccessToken(result: AuthenticationResult | null, ctx: LoginCon
   if (!result?.accessToken) throw new AuthError('failed to get token: the identity provider returned no access token');
   ctx.log.secret(result.accessToken);
   const expiresOn = result.expiresOn ? result.expiresOn.getTime() : ctx.now() + 3600_000;
-  return { token: result.accessToken, expiresOn, ...(result.fromCache ? { source: 'cache' as const } : {}) };
+  const username = result.account?.username || undefined;
+  return { token: result.accessToken, expiresOn, username, ...(result.fromCache ? { source: 'cache' as const } : {}) };
 }
 
 /** Runs an MSAL call under the --timeout signal, converting its errors. */

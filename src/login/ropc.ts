@@ -16,7 +16,7 @@ export async function ropc(ctx: LoginContext): Promise<AccessToken> {
   if (popApplies(ctx.options)) return popPassword(ctx, startPop(ctx));
   return userFlow(ctx, {
     credential: CREDENTIAL,
-    account: { username, strict: true },
+    account: username,
     needsPerson: false,
     login: async (app) => {
       const request = { scopes: [ctx.scope], username, password };

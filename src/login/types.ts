@@ -39,6 +39,8 @@ export interface AccessToken {
   expiresOn: number;
   /** Unset means a new token from the identity provider (or the CLI, or the managed identity endpoint). */
   source?: TokenSource;
+  /** The signed-in user, where the answer names one (user modes). */
+  username?: string;
 }
 
 export type Login = (ctx: LoginContext) => Promise<AccessToken>;

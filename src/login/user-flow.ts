@@ -1,14 +1,17 @@
 // Shared by the user (public client) modes: "silent first": refresh the cached
 // account through MSAL's cache, and only when that needs a person run the mode's full grant.
-import { AuthError, InteractionRequiredError, KubeloginError, errorMessage } from '../errors';
+import { AuthError, InteractionRequiredError, KubeloginError, UsageError, errorMessage } from '../errors';
 import { publicClient, run, toAccessToken, type AccountInfo, type PublicClientApplication } from './msal';
 import type { AccessToken, LoginContext } from './types';
 
 export interface UserFlow {
   /** azidentity's credential name, which users know from Azure/kubelogin's messages. */
   credential: string;
-  /** Which cached account: `strict` (ropc) takes only that user; otherwise it is a preference (--login-hint). */
-  account?: { username: string; strict: boolean };
+  /**
+   * The account this run is for (ropc's --username, --login-hint): only that cached account is used, and a
+   * sign-in as anyone else is refused. Without one, the single cached account of the tenant is used.
+   */
+  account?: string;
   /** Whether the full grant needs a person (device code, browser). */
   needsPerson: boolean;
   /** Extra fields for the silent request (PoP: body parameters, popKid, forceRefresh). */
@@ -27,7 +30,19 @@ export async function userFlow(ctx: LoginContext, flow: UserFlow): Promise<Acces
     if (flow.needsPerson) ctx.log.warn(note);
     else ctx.log.v(3, note);
   }
-  return flow.login(app);
+  const token = await flow.login(app);
+  if (flow.account && token.username && !sameName(token.username, flow.account)) throw wrongAccount(flow, token.username);
+  return token;
+}
+
+/** The sign-in cache is shared by the tenant's clusters: a token for another user must not be kept under this hint's name. */
+function wrongAccount(flow: UserFlow, got: string): AuthError {
+  const want = flow.account!;
+  return new AuthError(
+    `failed to authenticate: ${flow.credential}: signed in as ${got}, but --login-hint asks for ${want}; ` +
+      `sign in as ${want}, or change --login-hint (the sign-in as ${got} is kept for runs with --login-hint ${got})`,
+    { error: 'wrong_account' },
+  );
 }
 
 /** Fail fast rather than wait for a code or a browser nobody will see (a CI job would hang until --timeout). */
@@ -51,9 +66,9 @@ async function trySilent(ctx: LoginContext, app: PublicClientApplication, flow: 
     ctx.log.warn(`could not read the cached sign-in (${errorMessage(err)}); signing in without it`);
     return {};
   }
-  const account = pickAccount(accounts, ctx.options.tenantId, flow.account);
+  const account = pickAccount(accounts, flow.account);
   if (!account) {
-    ctx.log.v(5, `${flow.credential}: no cached account; full sign-in`);
+    ctx.log.v(5, `${flow.credential}: no cached account${flow.account ? ` for ${flow.account}` : ''}; full sign-in`);
     return {};
   }
   try {
@@ -70,13 +85,20 @@ async function trySilent(ctx: LoginContext, app: PublicClientApplication, flow: 
   }
 }
 
-/** The account for this run: the username asked for, else (unless strict) one in the tenant asked for, else any. */
-export function pickAccount(accounts: AccountInfo[], tenantId: string, want?: UserFlow['account']): AccountInfo | undefined {
-  const same = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
-  const named = want ? accounts.find((a) => same(a.username, want.username)) : undefined;
-  if (named || want?.strict) return named;
-  return accounts.find((a) => same(a.tenantId, tenantId)) ?? accounts[0];
+/**
+ * The cached account for this run: the one named (--username, --login-hint), else the only one. The
+ * cache is one tenant's (src/cache/key.ts signInKey); with several accounts and no name, say which names exist.
+ */
+export function pickAccount(accounts: AccountInfo[], want?: string): AccountInfo | undefined {
+  if (want) return accounts.find((a) => sameName(a.username, want));
+  const names = [...new Set(accounts.map((a) => a.username.toLowerCase()))];
+  if (names.length > 1) {
+    throw new UsageError(`several accounts are signed in for this tenant and client (${names.join(', ')}); choose one with --login-hint <account> in the kubeconfig's get-token args, e.g. --login-hint ${names[0]}`);
+  }
+  return accounts[0];
 }
+
+const sameName = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
 // MSAL raises InteractionRequiredAuthError for missing tokens and interaction_required; a refresh token
 // that Entra rejects (revoked, expired: AADSTS50173, 700082) comes back as a plain invalid_grant.

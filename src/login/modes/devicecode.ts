@@ -1,6 +1,6 @@
 // --login devicecode: a person signs in with a code on another device (login/devicecode.ts).
-import { bare, identityArgs } from '../convert-args';
-import { defineMode, legacyPart } from '../mode';
+import { bare, identityArgs, pair } from '../convert-args';
+import { defineMode, keyParts, legacyPart } from '../mode';
 import { option } from '../requirements';
 
 /** The client id and tenant every user (public client) mode needs. */
@@ -13,7 +13,8 @@ export const devicecode = defineMode({
   name: 'devicecode',
   kind: 'user',
   requires: USER_IDENTITY,
-  identity: (o) => ({ extra: legacyPart(o) }),
-  convertArgs: (v) => [...identityArgs(v), ...bare('--legacy', v.legacy)],
+  // --login-hint picks one of the tenant's signed-in accounts, so two users' tokens never share a file.
+  identity: (o) => ({ extra: keyParts(legacyPart(o), o.loginHint ? `hint:${o.loginHint.toLowerCase()}` : '') }),
+  convertArgs: (v) => [...identityArgs(v), ...bare('--legacy', v.legacy), ...pair('--login-hint', v.loginHint)],
   mayPrompt: true,
 });
