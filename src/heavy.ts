@@ -4,6 +4,7 @@ import { resolveTokenOptions, validateTokenOptions, type SetFlags } from './cli/
 import type { Env } from './cli/env';
 import { getToken } from './commands/get-token';
 import type { Handover } from './commands/get-token-light';
+import { completeCommand, completionScript } from './commands/completion';
 import { convertKubeconfig } from './commands/convert-kubeconfig';
 import { removeTokens } from './commands/remove-tokens';
 import { whoami, type OutputFormat } from './commands/whoami';
@@ -35,6 +36,11 @@ function valueOf(flags: SetFlags, name: string): string | undefined {
  * agreement, so a miss does not load and run yargs), and how its wait for the identity's lock ended.
  */
 export async function run(argv: string[], env: Env, io: Io, handover: Handover = { startedAt: Date.now() }): Promise<number> {
+  // Shell completion on every TAB: no yargs (src/cli/complete.ts reads the flags tables directly).
+  if (argv[0] === '__complete') {
+    io.stdout(completeCommand(argv.slice(1), env));
+    return 0;
+  }
   const { quick } = handover;
   const parsed: ParsedCommand = quick && argv[0] === 'get-token'
     ? { command: 'get-token', ...quick }
@@ -61,6 +67,9 @@ async function dispatch(parsed: ParsedCommand, env: Env, io: Io, log: Logger, ha
   if (parsed.command !== 'remove-tokens' && parsed.flags.some(([n]) => n === 'token-cache-dir')) io.stderr('Flag --token-cache-dir has been deprecated, use --cache-dir instead\n');
   const deps = { env, log, stdout: io.stdout };
   switch (parsed.command) {
+    case 'completion':
+      io.stdout(completionScript(parsed.shell!));
+      return;
     case 'help':
     case 'version':
       io.stdout(parsed.helpText!.endsWith('\n') ? parsed.helpText! : parsed.helpText + '\n');

@@ -9,11 +9,40 @@ import type { SetFlags } from './options';
 export type CommandName = 'get-token' | 'convert-kubeconfig' | 'remove-tokens' | 'remove-cache-dir' | 'whoami' | 'doctor';
 
 export interface ParsedCommand {
-  command: CommandName | 'help' | 'version';
+  command: CommandName | 'help' | 'version' | 'completion';
+  /** completion's shell. */
+  shell?: string;
   flags: SetFlags;
   verbosity: number;
   helpText?: string;
 }
+
+/**
+ * Each command's flags (besides GLOBAL_FLAGS); shell completion reads them too (src/cli/complete.ts).
+ * remove-tokens takes the identity flags too: with --server-id (or --context) it removes one identity.
+ */
+export const COMMAND_FLAGS: Record<CommandName, readonly FlagSpec[]> = {
+  'get-token': TOKEN_FLAGS,
+  'convert-kubeconfig': [...TOKEN_FLAGS, ...CONVERT_FLAGS],
+  'remove-tokens': [...TOKEN_FLAGS, ...REMOVE_FLAGS],
+  'remove-cache-dir': [...TOKEN_FLAGS, ...REMOVE_FLAGS],
+  whoami: [...TOKEN_FLAGS, ...REPORT_FLAGS],
+  doctor: REPORT_FLAGS,
+};
+
+export const COMMAND_DESCRIPTIONS: Record<CommandName, string> = {
+  'get-token': 'get AAD token',
+  'convert-kubeconfig': 'convert kubeconfig to exec plugin format',
+  'remove-tokens': 'Remove all cached tokens from filesystem (deprecated: use remove-cache-dir)',
+  'remove-cache-dir': 'Remove cached authentication record and tokens from filesystem',
+  whoami: 'show who the cluster sees: the token get-token would serve (for --context, the current context, or the get-token flags), decoded, never printed',
+  doctor: 'check every kubeconfig user that runs kubelogin (or --context): install, inputs, cache, keyring, clock, network',
+};
+
+/** The shells `kubelogin completion` writes a script for. */
+export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+export const COMPLETION_DESCRIPTION = 'print a shell completion script: bash, zsh, fish or powershell (see docs/completion.md)';
+export const HELP_DESCRIPTION = 'help about any command: kubelogin help [command]';
 
 function toYargs(spec: FlagSpec): Options {
   return {
@@ -65,27 +94,12 @@ function boolValue(token: string, spec: FlagSpec, yargsValue: boolean): boolean 
 }
 
 export async function parseCommandLine(argv: string[], version: string): Promise<ParsedCommand> {
+  // `kubelogin help [command]` is `kubelogin [command] --help`, as in cobra-built tools.
+  if (argv[0] === 'help') return parseCommandLine([...helpTarget(argv.slice(1)), '--help'], version);
   let result: ParsedCommand | undefined;
   let printed = '';
-  // remove-tokens takes the identity flags too: with --server-id (or --context) it removes one identity.
-  const specsFor: Record<CommandName, readonly FlagSpec[]> = {
-    'get-token': TOKEN_FLAGS,
-    'convert-kubeconfig': [...TOKEN_FLAGS, ...CONVERT_FLAGS],
-    'remove-tokens': [...TOKEN_FLAGS, ...REMOVE_FLAGS],
-    'remove-cache-dir': [...TOKEN_FLAGS, ...REMOVE_FLAGS],
-    whoami: [...TOKEN_FLAGS, ...REPORT_FLAGS],
-    doctor: REPORT_FLAGS,
-  };
   const done = (command: CommandName) => (args: Record<string, unknown>) => {
-    result = { command, flags: collect(argv, args, specsFor[command]), verbosity: verbosityOf(args.v) };
-  };
-  const descriptions: Record<CommandName, string> = {
-    'get-token': 'get AAD token',
-    'convert-kubeconfig': 'convert kubeconfig to exec plugin format',
-    'remove-tokens': 'Remove all cached tokens from filesystem (deprecated: use remove-cache-dir)',
-    'remove-cache-dir': 'Remove cached authentication record and tokens from filesystem',
-    whoami: 'show who the cluster sees: the token get-token would serve (for --context, the current context, or the get-token flags), decoded, never printed',
-    doctor: 'check every kubeconfig user that runs kubelogin (or --context): install, inputs, cache, keyring, clock, network',
+    result = { command, flags: collect(argv, args, COMMAND_FLAGS[command]), verbosity: verbosityOf(args.v) };
   };
   // Required here, not imported: a get-token miss never parses with yargs (src/heavy.ts), so it never loads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -114,9 +128,15 @@ export async function parseCommandLine(argv: string[], version: string): Promise
       throw err instanceof UsageError ? err : new UsageError(`${pflagWording(msg ?? err?.message ?? '', argv)}; run kubelogin --help for the commands and flags`);
     });
   y = addFlags(y, GLOBAL_FLAGS);
-  for (const command of Object.keys(specsFor) as CommandName[]) {
-    y = y.command(command, descriptions[command], (c) => addFlags(c, specsFor[command]), done(command));
+  for (const command of Object.keys(COMMAND_FLAGS) as CommandName[]) {
+    y = y.command(command, COMMAND_DESCRIPTIONS[command], (c) => addFlags(c, COMMAND_FLAGS[command]), done(command));
   }
+  y = y.command('completion <shell>', COMPLETION_DESCRIPTION, (c) => c.positional('shell', { type: 'string', describe: SHELLS.join(', ') }), (args) => {
+    const shell = String(args.shell);
+    if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`no completion for the shell "${shell}": run kubelogin completion ${SHELLS.join('|')}`);
+    result = { command: 'completion', flags: [], verbosity: verbosityOf(args.v), shell };
+  });
+  y = y.command('help [command]', HELP_DESCRIPTION);
   const parsed = (await y.parseAsync(argv, {}, (_err, _argv, output) => {
     printed = output;
   })) as Record<string, unknown>;
@@ -128,6 +148,13 @@ export async function parseCommandLine(argv: string[], version: string): Promise
   return { command: 'help', flags: [], verbosity: 0, helpText: await y.getHelp() };
 }
 
+function helpTarget(args: string[]): string[] {
+  if (args.length > 1) throw new UsageError(`help takes at most one command, got "${args.join(' ')}"; run kubelogin help <command>`);
+  const known = [...Object.keys(COMMAND_FLAGS), 'completion', 'help'];
+  if (args.length && !known.includes(args[0])) throw new UsageError(`unknown command "${args[0]}" for "kubelogin"; run kubelogin help for the commands`);
+  return args[0] === 'help' ? [] : args;
+}
+
 /** yargs' wording → the pflag wording Azure/kubelogin users see. */
 function pflagWording(msg: string, argv: string[]): string {
   const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
@@ -137,6 +164,7 @@ function pflagWording(msg: string, argv: string[]): string {
     if (argv.includes(name)) return `unexpected argument "${name}"`;
     return `unknown flag: ${name.length === 1 ? `-${name}` : `--${name}`}`;
   }
+  if (/^Not enough non-option arguments/.test(msg) && argv[0] === 'completion') return `completion needs a shell: run kubelogin completion ${SHELLS.join('|')}`;
   const missing = /^Not enough arguments following: (.+)$/.exec(msg);
   if (missing) return `flag needs an argument: --${missing[1]}`;
   return msg;
