@@ -1,7 +1,8 @@
-// MSAL's persistent cache for one identity (refresh tokens, accounts): `<cache-dir>/msal/<key>.json`,
+// MSAL's persistent cache for one sign-in key (src/cache/key.ts signInKey: the tenant's, shared by its
+// clusters, for user modes; else the identity's) (refresh tokens, accounts): `<cache-dir>/msal/<key>.json`,
 // AES-256-GCM with the keyring-held key where a keyring is usable, else plain; always 0600 and written
-// whole. beforeCacheAccess re-reads the file every time (we hold the identity's lock), because Entra
-// ID rotates refresh tokens and a parallel run may have stored a newer one. Unreadable content is a
+// whole. beforeCacheAccess re-reads the file every time (we hold its lock: the identity's, or the
+// sign-in lock), because Entra ID rotates refresh tokens and a parallel run may have stored a newer one. Unreadable content is a
 // miss with one warning; MSAL only ever sees input whose shape was checked.
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // The OS keyring that holds the key of MSAL's cache (refresh tokens), or the file fallback. A failure
 // only when this user's cached sign-in is encrypted with a keyring key that cannot be reached now:
 // then the next run cannot use it and signs in again.
-import { cacheKey, identityFor } from '../cache/key';
+import { signInKey } from '../cache/key';
 import { parseEnvelope } from '../cache/crypto';
 import { probeSecretService } from '../cache/dbus-probe';
 import { MAX_MSAL_CACHE_BYTES, msalCacheFilePath } from '../cache/msal-plugin';
@@ -26,7 +26,7 @@ export async function checkKeyring(s: Subject, probe = probeSecretService): Prom
 function encryptedSignIn(s: Subject): boolean {
   const o = s.options!;
   try {
-    const text = readBoundedText(msalCacheFilePath(o.cacheDir, cacheKey(identityFor(o, s.env))), MAX_MSAL_CACHE_BYTES, { noFollow: true });
+    const text = readBoundedText(msalCacheFilePath(o.cacheDir, signInKey(o, s.env)), MAX_MSAL_CACHE_BYTES, { noFollow: true });
     return parseEnvelope(text)?.alg === 'A256GCM';
   } catch {
     return false;
