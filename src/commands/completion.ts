@@ -22,9 +22,8 @@ export function completeCommand(args: string[], env: Env): string {
 function contextNames(kubeconfig: string | undefined, env: Env): string[] {
   try {
     const files = loadKubeconfigFiles({ explicit: kubeconfig, kubeconfigEnv: env.KUBECONFIG, home: env.HOME || homedir() });
-    const names = files.flatMap((f) => (Array.isArray(f.doc.contexts) ? f.doc.contexts : []))
-      .map((c) => (isMap(c) && typeof c.name === 'string' ? c.name : ''))
-      .filter(Boolean);
+    const entries = files.flatMap((f): unknown[] => (Array.isArray(f.doc.contexts) ? (f.doc.contexts as unknown[]) : []));
+    const names = entries.map((c) => (isMap(c) && typeof c.name === 'string' ? c.name : '')).filter(Boolean);
     return [...new Set(names)];
   } catch {
     return [];

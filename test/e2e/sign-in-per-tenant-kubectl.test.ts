@@ -26,7 +26,10 @@ describe('one sign-in per tenant through kubectl', () => {
     emu.addApp({ clientId: CLIENT_ID, publicClient: true });
     emu.addUser({ username: USER, password: 'not-used' });
     emu.deviceCode = { interval: 0.2, expiresIn: 900, slowDownTimes: 0, autoApproveAs: USER };
-    apis = [await startApiServer({ emulator: emu, audiences: [SERVERS[0]] }), await startApiServer({ emulator: emu, audiences: [SERVERS[1], SERVERS[2]] })];
+    apis = [
+      await startApiServer({ emulator: emu, audiences: [SERVERS[0]] }),
+      await startApiServer({ emulator: emu, audiences: [SERVERS[1], SERVERS[2]] }),
+    ];
   });
   after(async () => {
     for (const api of apis) await api.close();
@@ -42,7 +45,8 @@ describe('one sign-in per tenant through kubectl', () => {
       user: execUser(['get-token', '--login', 'devicecode', '--server-id', serverId, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost],
         { NODE_EXTRA_CA_CERTS: emu.caFile }, { interactiveMode: 'IfAvailable' }),
     }));
-    const merged = { ...docs[0], clusters: docs.flatMap((d) => d.clusters as unknown[]), contexts: docs.flatMap((d) => d.contexts as unknown[]), users: docs.flatMap((d) => d.users as unknown[]) };
+    const all = (key: string) => docs.flatMap((d) => d[key] as unknown[]);
+    const merged = { ...docs[0], clusters: all('clusters'), contexts: all('contexts'), users: all('users') };
     fs.writeFileSync(file, yaml.dump(merged), { mode: 0o600 });
     return file;
   }

@@ -57,7 +57,8 @@ describe('one sign-in per tenant', () => {
   it('devicecode: three cold clusters at once make one sign-in (the others wait for it, then refresh)', async () => {
     const dir = makeTempDir();
     emu.delayMs = 100;
-    const results = await Promise.all(SERVERS.map((server) => collect(spawnKubelogin(args(dir, { server }), { env: env({}) }), { timeoutMs: 30_000 })));
+    const start = (server: string) => collect(spawnKubelogin(args(dir, { server }), { env: env({}) }), { timeoutMs: 30_000 });
+    const results = await Promise.all(SERVERS.map(start));
     const auds = results.map((r) => claimsOf(tokenOf(r)).aud);
     assert.deepEqual(auds, SERVERS);
     assert.equal(emu.count({ endpoint: 'devicecode' }), 1, results.map((r) => r.stderr).join('\n'));
