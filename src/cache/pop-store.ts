@@ -28,7 +28,15 @@ export interface PopStore {
   save(entry: PopEntry): Promise<void>;
 }
 
-export function openPopStore(cacheDir: string, key: string, deps: { log: Logger; env: Env; now: () => number; since?: number; signInKey?: string }): PopStore {
+export interface PopStoreDeps {
+  log: Logger;
+  env: Env;
+  now: () => number;
+  since?: number;
+  signInKey?: string;
+}
+
+export function openPopStore(cacheDir: string, key: string, deps: PopStoreDeps): PopStore {
   const { log, env, now } = deps;
   const file = popFilePath(cacheDir, key);
   const report = cacheReport(log);

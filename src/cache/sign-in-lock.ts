@@ -21,5 +21,6 @@ export interface SignInLockOptions {
 export function lockSignIn(cacheDir: string, identityKey: string, signInKey: string, o: SignInLockOptions): Promise<Lock> {
   if (signInKey === identityKey) return Promise.resolve(NO_LOCK);
   // Nothing to watch for while waiting: the holder's sign-in lands in the shared file, read after.
-  return acquireLock(cacheDir, signInKey, { signal: o.signal, log: o.log, ready: () => false, timeoutMs: lockTimeoutMs(o.env, o.timeoutMs, o.holderMayPrompt) });
+  const timeoutMs = lockTimeoutMs(o.env, o.timeoutMs, o.holderMayPrompt);
+  return acquireLock(cacheDir, signInKey, { signal: o.signal, log: o.log, ready: () => false, timeoutMs });
 }

@@ -127,7 +127,8 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
       authorityMetadata: store.usable() ? authorityMetadataStore(o.cacheDir, now) : undefined,
     };
     const login = loginFor(modeFor(o.loginMethod));
-    const signIn = await lockSignIn(o.cacheDir, key, shared, { signal, log, env, timeoutMs: o.timeoutMs, holderMayPrompt: mayPrompt(o.loginMethod) });
+    const holderMayPrompt = mayPrompt(o.loginMethod);
+    const signIn = await lockSignIn(o.cacheDir, key, shared, { signal, log, env, timeoutMs: o.timeoutMs, holderMayPrompt });
     const token = await holding(signIn, () => login(ctx));
     if (signal.aborted) throw new TimeoutError('get-token timed out; raise --timeout');
     checkExpiry(o.loginMethod, token.expiresOn, now());
