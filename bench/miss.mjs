@@ -6,17 +6,14 @@
 // p50/p95 next to 32 bare `node -e 0` started at once). Both sides trust the emulator's CA via
 // NODE_EXTRA_CA_CERTS (the miss path must honour it). Target: cold spn (secret) ≤ 2× the bare request.
 // Usage: node bench/miss.mjs [rounds] [latency-ms]     (KUBELOGIN_BENCH_BIN measures another bin)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reexecUnderTsx } from './under-tsx.mjs';
 
-// The emulator and the test helpers are TypeScript: run this script under tsx (re-exec once).
-if (!process.env.KUBELOGIN_BENCH_TSX) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, KUBELOGIN_BENCH_TSX: '1' } });
-  process.exit(r.status ?? 1);
-}
+reexecUnderTsx(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.KUBELOGIN_BENCH_BIN || path.join(root, 'bin', 'kubelogin');
 const rounds = Number(process.argv[2] ?? 10);

@@ -4,16 +4,14 @@
 // emulator's CA given through NODE_EXTRA_CA_CERTS (Node verifies at once: the common case) and through
 // SSL_CERT_FILE only (the handshake fails, the OS store is read, the request is made again through
 // undici). Alternating runs. Usage: node bench/trust.mjs [runs]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reexecUnderTsx } from './under-tsx.mjs';
 
-if (!process.env.KUBELOGIN_BENCH_TSX) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, KUBELOGIN_BENCH_TSX: '1' } });
-  process.exit(r.status ?? 1);
-}
+reexecUnderTsx(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = process.env.KUBELOGIN_BENCH_BIN || path.join(root, 'bin', 'kubelogin');
 const runs = Number(process.argv[2] ?? 20);
