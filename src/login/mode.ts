@@ -9,6 +9,8 @@ import type { ConvertFlags, ConvertValues } from './convert-args';
 export interface Requirement {
   /** Azure/kubelogin's words: "client ID cannot be empty". */
   problem: string;
+  /** What `doctor` calls the input when the problem's subject is too narrow ("client secret or certificate"). */
+  label?: string;
   missing(o: TokenOptions, env: Env): boolean;
   /** What to do: the flag and its env vars for these options. */
   remedy(o: TokenOptions): string;

@@ -11,6 +11,7 @@ export const spn = defineMode({
     option('tenant-id', 'tenant ID'),
     {
       problem: 'client secret cannot be empty',
+      label: 'client secret or certificate',
       missing: (o) => !o.clientCertificate && !o.clientSecret,
       remedy: (o) => `${passOrSet('client-secret', o)} (or use a certificate: --client-certificate or ${envOf('client-certificate', o)})`,
     },
