@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
 import { claimsOf, execCredentialOf, oneErrorLine, tokenOf } from '../helpers/assert';
+import { withSettings } from '../helpers/emulator-settings';
 import { emulatorEnv } from '../helpers/env';
 import { runKubelogin, spawnKubelogin } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
@@ -23,12 +24,18 @@ before(async () => {
   emu = await startEmulator({ tokenLifetimeSeconds: 200 });
   emu.addApp({ clientId: CLIENT_ID, publicClient: true });
   emu.addUser({ username: USER, password: 'not-used' });
+  emu.deviceCode = { ...DEVICE_CODE };
 });
 after(() => emu.close());
-beforeEach(() => {
-  emu.deviceCode = { interval: 0.25, expiresIn: 900, slowDownTimes: 0, autoApproveAs: USER };
-  emu.reset();
-});
+beforeEach(() => emu.reset());
+
+type DeviceCodeSettings = Emulator['deviceCode'];
+const DEVICE_CODE: DeviceCodeSettings = { interval: 0.25, expiresIn: 900, slowDownTimes: 0, autoApproveAs: USER };
+
+/** Runs fn with the emulator's device-code settings changed from the default; restored in finally. */
+function withDeviceCode<T>(changes: Partial<DeviceCodeSettings>, fn: () => Promise<T>): Promise<T> {
+  return withSettings(emu, { deviceCode: { ...DEVICE_CODE, ...changes } }, fn);
+}
 
 function args(cacheDir: string, ...extra: string[]): string[] {
   return ['get-token', '--server-id', SERVER_ID, '--client-id', CLIENT_ID, '--tenant-id', TENANT, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, ...extra];
@@ -40,8 +47,7 @@ function login(cacheDir: string, opts: { canPrompt?: boolean; extra?: string[]; 
 }
 
 describe('devicecode', () => {
-  test('prints the URL and code on stderr, one ExecCredential on stdout; polls every interval', async () => {
-    emu.deviceCode.interval = 1;
+  test('prints the URL and code on stderr, one ExecCredential on stdout; polls every interval', () => withDeviceCode({ interval: 1 }, async () => {
     const res = await login(makeTempDir());
     assert.equal(res.code, 0, res.stderr);
     const code = emu.lastDeviceCode()!.userCode;
@@ -54,20 +60,21 @@ describe('devicecode', () => {
     const times = emu.requests.filter((r) => r.endpoint === 'devicecode' || r.grantType?.endsWith('device_code')).map((r) => r.time);
     assert.equal(times.length, 3, 'device code request, one pending poll, one successful poll');
     for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 950, `gap ${times[i] - times[i - 1]} ms`);
-  });
+  }));
 
   test('the next run refreshes silently: no device code, even without a terminal', async () => {
     const dir = makeTempDir();
     assert.equal((await login(dir)).code, 0);
     const devicecodes = emu.count({ endpoint: 'devicecode' });
     const refreshes = emu.count({ grantType: 'refresh_token' });
-    emu.deviceCode.autoApproveAs = undefined;
-    const res = await login(dir, { canPrompt: false });
-    assert.equal(res.code, 0, res.stderr);
-    assert.equal(emu.count({ endpoint: 'devicecode' }), devicecodes);
-    assert.equal(emu.count({ grantType: 'refresh_token' }), refreshes + 1);
-    assert.doesNotMatch(res.stderr, /enter the code/);
-    execCredentialOf(res);
+    await withDeviceCode({ autoApproveAs: undefined }, async () => {
+      const res = await login(dir, { canPrompt: false });
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(emu.count({ endpoint: 'devicecode' }), devicecodes);
+      assert.equal(emu.count({ grantType: 'refresh_token' }), refreshes + 1);
+      assert.doesNotMatch(res.stderr, /enter the code/);
+      execCredentialOf(res);
+    });
   });
 
   test('a revoked refresh token falls back to a new device code sign-in', async () => {
@@ -93,8 +100,7 @@ describe('devicecode', () => {
     assert.equal(emu.count({ endpoint: 'devicecode' }), 0);
   });
 
-  test('slow_down adds 5 seconds to the polling interval', async () => {
-    emu.deviceCode = { interval: 1, expiresIn: 900, slowDownTimes: 1 };
+  test('slow_down adds 5 seconds to the polling interval', () => withDeviceCode({ interval: 1, slowDownTimes: 1, autoApproveAs: undefined }, async () => {
     const child = spawnKubelogin(args(makeTempDir()), { env: { ...emulatorEnv(emu), KUBERNETES_EXEC_INFO: interactive(true) } });
     let stdout = '';
     let stderr = '';
@@ -110,15 +116,14 @@ describe('devicecode', () => {
     assert.deepEqual(polls.map((p) => p.error), ['slow_down', undefined]);
     const gap = polls[1].time - polls[0].time;
     assert.ok(gap >= 5950 && gap < 8000, `second poll ${gap} ms after slow_down, expected interval + 5 s`);
-  });
+  }));
 
-  test('stops at expires_in with one line', async () => {
-    emu.deviceCode = { interval: 0.5, expiresIn: 1, slowDownTimes: 0 };
+  test('stops at expires_in with one line', () => withDeviceCode({ interval: 0.5, expiresIn: 1, autoApproveAs: undefined }, async () => {
     const started = Date.now();
     const res = await login(makeTempDir());
     assert.match(oneErrorLine(res, PROMPT), /^Error: failed to authenticate: DeviceCodeCredential: expired_token: .*run the command again/);
     assert.ok(Date.now() - started < 5000);
-  });
+  }));
 
   test('keeps polling through a transient 5xx; logs no token or device code even at -v 9', async () => {
     emu.failNext('token', 1, 503);
@@ -135,19 +140,17 @@ describe('devicecode', () => {
     assert.match(oneErrorLine(res), /DeviceCodeCredential: invalid_client: AADSTS700016: .*\(no application with this client id exists in the tenant: check --client-id and --tenant-id\)$/);
   });
 
-  test('a declined sign-in is one line', async () => {
-    emu.deviceCode = { interval: 0.5, expiresIn: 900, slowDownTimes: 0, denyAll: true };
+  test('a declined sign-in is one line', () => withDeviceCode({ interval: 0.5, denyAll: true, autoApproveAs: undefined }, async () => {
     const res = await login(makeTempDir());
     assert.match(oneErrorLine(res, PROMPT), /DeviceCodeCredential: authorization_declined: the sign-in was declined/);
-  });
+  }));
 
-  test('--timeout bounds the wait for the code', async () => {
-    emu.deviceCode.autoApproveAs = undefined;
+  test('--timeout bounds the wait for the code', () => withDeviceCode({ autoApproveAs: undefined }, async () => {
     const started = Date.now();
     const res = await login(makeTempDir(), { extra: ['--timeout', '1500ms'] });
     assert.match(oneErrorLine(res, PROMPT), /^Error: failed to authenticate: DeviceCodeCredential: context deadline exceeded .*raise --timeout/);
     assert.ok(Date.now() - started < 5000, 'exits soon after the deadline');
-  });
+  }));
 
   const noPerson: Array<[string, Record<string, string | undefined>]> = [
     ['kubectl says spec.interactive=false', { KUBERNETES_EXEC_INFO: interactive(false) }],
