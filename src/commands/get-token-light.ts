@@ -67,7 +67,6 @@ export async function lightGetToken(
       if (!waited.token) return miss;
       cached = waited.token;
     }
-    if (!cached) return miss;
     if (note && parsed.verbosity >= 1) stderr(`${note}\n`);
     if (parsed.verbosity >= 5) stderr(`get-token: login=${options.loginMethod} served from cache${since ? ' (fetched by a parallel forced run)' : ''} (key ${key}, expires ${new Date(cached.expiresOn).toISOString()})\n`);
     return { hit: formatExecCredential(apiVersion, cached.token, cached.expiresOn) };
