@@ -8,10 +8,12 @@ const BRAND = Symbol.for('kubelogin.error');
 
 export class KubeloginError extends Error {
   readonly exitCode: number = 1;
-  readonly [BRAND] = true;
+  declare readonly [BRAND]: true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    // Set here rather than as a computed field, so a bundle that never uses these classes can drop them.
+    (this as { [BRAND]: true })[BRAND] = true;
   }
 }
 

@@ -13,7 +13,7 @@ import { homeDir } from '../platform/home';
 /** Written when kubelogin creates (or adopts) a cache folder: the proof that it is kubelogin's to tighten and clean. */
 export const MARKER = '.kubelogin-cache';
 /** Everything kubelogin writes in a cache folder, besides the marker. remove-cache-dir removes these and nothing else. */
-export const TOOL_SUBFOLDERS = ['tokens', 'msal', 'locks', 'pop', 'metadata'];
+export const TOOL_SUBFOLDERS = ['tokens', 'msal', 'locks', 'pop', 'metadata', 'hits'];
 
 /** The marker's first word says whether kubelogin created the folder (its to tighten) or adopted an empty one (never chmod-ed). */
 type Origin = 'created' | 'adopted';

@@ -2,7 +2,7 @@
 // hit needs neither MSAL nor the keyring. Long-lived secrets (refresh tokens) live elsewhere.
 // On the hit path: node built-ins only.
 import { join } from 'node:path';
-import { readPrivateFile } from '../platform/files';
+import { readPrivateFile, readSmallPrivateText } from '../platform/files';
 
 export interface CachedToken {
   v: 1;
@@ -66,6 +66,16 @@ export function readTokenEntry(cacheDir: string, key: string): TokenRead | undef
 function readTokenFileAt(file: string): TokenRead | undefined {
   const read = readToken(file);
   return read.kind === 'ok' ? { entry: read.entry, writtenAt: read.writtenAt } : undefined;
+}
+
+/**
+ * The fast hit's read of identity `key`'s entry (src/commands/get-token-fast.ts): the same rules as
+ * readTokenEntry, through the lean reader. Undefined for anything but a servable token.
+ */
+export function readFreshTokenFast(cacheDir: string, key: string, now: number): TokenFileEntry | undefined {
+  const read = readSmallPrivateText(tokenFilePath(cacheDir, key), MAX_TOKEN_FILE_BYTES);
+  const entry = read && parseTokenFile(read.text);
+  return entry?.id === key && isFresh(entry, now) ? entry : undefined;
 }
 
 export type TokenFileRead =

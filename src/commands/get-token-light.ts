@@ -5,12 +5,15 @@
 // and the full path takes over (and reports errors properly).
 import { lightParse, type LightArgs } from '../cli/argv';
 import type { Env } from '../cli/env';
+import { tokenFlag } from '../cli/flags';
 import { popApplies, resolveTokenOptions, validateTokenOptions } from '../cli/options';
 import { waitForIdentityLock, type LockHandover } from '../cache/early-lock';
 import { cacheFolderReady, prepareCacheFolder } from '../cache/folder';
+import { indexedCacheDir, invocationOf, rememberHit, type IndexedHit } from '../cache/hit-index';
 import { cacheKey, identityFor } from '../cache/key';
 import { processStartedAt, readTokenEntry, servable, type CachedToken } from '../cache/token-file';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
+import { modeFor } from '../login/select';
 import { createLogger } from '../platform/log';
 
 /** What the light bundle hands the full path: an explicit value, never process-global state. */
@@ -43,14 +46,29 @@ export async function lightGetToken(
     if (!options.serverId) return miss;
     const { apiVersion, note } = readExecInfo(env.KUBERNETES_EXEC_INFO);
     const key = cacheKey(identityFor(options, env));
+    // After this run served a token itself: the next identical invocation is answered by bin/kubelogin's
+    // fast hit. Only a plain, quiet run goes in (no -v lines, no exec-info note, no forced refresh), one
+    // whose identity comes from the args and environment alone, with no secret among its flags.
+    const index = (hit: IndexedHit) => {
+      if (parsed.verbosity > 0 || note || options.forceRefresh || modeFor(options.loginMethod).identityReadsFiles) return;
+      if (parsed.flags.some(([name]) => tokenFlag(name)?.secret) || indexedCacheDir(args, env) !== options.cacheDir) return;
+      try {
+        rememberHit(options.cacheDir, invocationOf(args, env), hit);
+      } catch {
+        // best effort: a read-only or full disk costs the next run its fast hit, nothing else
+      }
+    };
     if (popApplies(options)) {
       if (options.forceRefresh) return miss;
       // Its own small bundle: node:crypto and the keyring module load only for PoP (see scripts/build.mjs).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { popCacheHit } = require('./pop.cjs') as typeof import('./get-token-pop-hit');
-      const credential = await popCacheHit({ options, key, apiVersion, env, now, verbosity: parsed.verbosity, stderr });
-      if (credential && note && parsed.verbosity >= 1) stderr(`${note}\n`);
-      return credential ? { hit: credential } : miss;
+      const { cacheDir, popClaims, loginMethod } = options;
+      const credential = await popCacheHit({ cacheDir, popClaims, loginMethod, key, apiVersion, env, now, verbosity: parsed.verbosity, stderr });
+      if (!credential) return miss;
+      if (note && parsed.verbosity >= 1) stderr(`${note}\n`);
+      index({ key, apiVersion, popClaims });
+      return { hit: credential };
     }
     // --force-refresh: only a token fetched after this run began will do (one a parallel forced run got).
     const since = options.forceRefresh ? processStartedAt() : undefined;
@@ -69,6 +87,7 @@ export async function lightGetToken(
     }
     if (note && parsed.verbosity >= 1) stderr(`${note}\n`);
     if (parsed.verbosity >= 5) stderr(`get-token: login=${options.loginMethod} served from cache${since ? ' (fetched by a parallel forced run)' : ''} (key ${key}, expires ${new Date(cached.expiresOn).toISOString()})\n`);
+    index({ key, apiVersion });
     return { hit: formatExecCredential(apiVersion, cached.token, cached.expiresOn) };
   } catch {
     return miss;

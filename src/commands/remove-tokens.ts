@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ENV, type Env } from '../cli/env';
 import { resolveTokenOptions, validateTokenOptions, type TokenOptions } from '../cli/options';
+import { hitIndexPath } from '../cache/hit-index';
 import { cacheKey, identityFor, signInKey } from '../cache/key';
 import { removableFolder, removeCacheFolder } from '../cache/folder';
 import { deleteEncryptionKey } from '../cache/keyring';
@@ -61,7 +62,8 @@ function removeIdentity({ options, env }: ResolvedIdentity, deps: Deps): void {
   const key = cacheKey(identityFor(options, env));
   const dir = options.cacheDir;
   const signIn = signInKey(options, env);
-  const files = [tokenFilePath(dir, key), popFilePath(dir, key), msalCacheFilePath(dir, signIn), lockFilePath(dir, key)];
+  // The hit index goes whole: its entries only point at token files, and the next hits rebuild it.
+  const files = [tokenFilePath(dir, key), popFilePath(dir, key), msalCacheFilePath(dir, signIn), lockFilePath(dir, key), hitIndexPath(dir)];
   for (const file of files) {
     try {
       rmSync(file, { force: true });

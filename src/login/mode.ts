@@ -37,6 +37,12 @@ export interface LoginMode<N extends string = string> {
   requires: readonly Requirement[];
   /** The cache key's mode-specific parts. */
   identity(o: TokenOptions, env: Env): IdentityParts;
+  /**
+   * The identity also depends on files (az's or azd's signed-in account), not only on the args and the
+   * environment: such a mode never goes into the hit index (src/cache/hit-index.ts), whose entries are
+   * keyed by args and environment alone.
+   */
+  identityReadsFiles?: true;
   /** convert-kubeconfig: the args after `get-token --login <m> --server-id <s> [--cache-dir <d>]`, in Azure/kubelogin's order. */
   convertArgs(v: ConvertValues, flags: ConvertFlags): string[];
   /** Secret flags convert-kubeconfig writes into the kubeconfig when they are given (it warns about them). */

@@ -11,6 +11,7 @@ export const azd = defineMode({
   kind: 'app',
   requires: [],
   identity: (_, env) => ({ authorityHost: '', clientId: '', extra: `azd:${azdSignIn(env)}` }),
+  identityReadsFiles: true,
   convertArgs: (_, f) => flagOnly(f, 'tenant-id'),
   mayPrompt: false,
 });

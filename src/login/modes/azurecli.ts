@@ -13,6 +13,7 @@ export const azurecli = defineMode({
   requires: [],
   // az picks the client and the cloud; who is signed in and the subscription pick the principal.
   identity: (o, env) => ({ authorityHost: '', clientId: '', extra: `az:${azActiveAccount(env)}|sub:${o.subscription}` }),
+  identityReadsFiles: true,
   // The kubeconfig's tenant is dropped on purpose: az logged in with a managed identity rejects one (Azure/kubelogin#123).
   convertArgs: (_, f) => flagOnly(f, 'tenant-id', 'subscription'),
   mayPrompt: false,

@@ -1,0 +1,19 @@
+// bin/kubelogin is a link to dist/kubelogin.cjs, this file built: the process's first code. A cache hit
+// the hit index knows is answered here (src/commands/get-token-fast.ts) with nothing else loaded or
+// parsed, as cheap as starting Node gets: every byte here is compiled on every run. Anything else
+// requires dist/start.cjs (src/start.ts), which goes on with the PoP hit or dist/main.cjs.
+import { findIndexedHit, plainCredential, type FastHit } from './commands/get-token-fast';
+import { writeStdout } from './platform/stdout';
+
+let found: FastHit | undefined;
+let credential: string | undefined;
+try {
+  found = findIndexedHit(process.argv.slice(2), process.env);
+  if (found && found.hit.popClaims === undefined) credential = plainCredential(found, Date.now());
+} catch {
+  // A fault here must never fail a run: the light path serves it, or reports it properly.
+  found = undefined;
+}
+if (credential !== undefined) writeStdout(credential);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+else (require('./start.cjs') as typeof import('./start')).start(found);

@@ -1,0 +1,118 @@
+// The hit index, `<cache-dir>/hits/index.json`: what the light path worked out for an exact get-token
+// invocation (its args, and the values of the environment variables that decide the identity and the
+// output), namely the identity's cache key, the ExecCredential apiVersion and, for PoP, the claims.
+// kubectl repeats the same invocation on every command, so from the second hit on, bin/kubelogin's own
+// first code (src/commands/get-token-fast.ts) finds the token file with one lookup: no flag parsing,
+// no option resolution, no hashing of the identity, no second bundle (issue 11: a hit must cost about
+// what starting Node costs).
+//
+// Sound because the entry is keyed by everything the light path's answer depends on: the args, the
+// variables below (a test checks that resolution reads no others but secrets), and nothing read from
+// files (modes whose identity does, azurecli and azd, are never indexed). Secrets are never part of
+// the key: a secret flag keeps the invocation out of the index, and secret variables decide no identity.
+// Only the light path writes it, after it served a token itself; an entry is only a pointer, so a wrong
+// or stale one is a miss (the token file's own identity check), never a wrong token.
+import { join } from 'node:path';
+import type { Env } from '../cli/env';
+import { V1, V1BETA1 } from '../kube/exec-credential';
+import { readSmallPrivateText, writeFileAtomic } from '../platform/files';
+
+/**
+ * Every variable whose value can change get-token's cache key or its output, except secrets: the flags
+ * table's env names, HOME and KUBECACHEDIR (the cache folder) and KUBERNETES_EXEC_INFO (the apiVersion).
+ */
+export const INVOCATION_ENV = [
+  'AAD_LOGIN_METHOD', 'AAD_SERVICE_PRINCIPAL_CLIENT_ID', 'AAD_SERVICE_PRINCIPAL_CLIENT_CERTIFICATE', 'AAD_USER_PRINCIPAL_NAME',
+  'AZURE_CLIENT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_TENANT_ID', 'AZURE_USERNAME', 'AZURE_AUTHORITY_HOST',
+  'AZURE_FEDERATED_TOKEN_FILE', 'ARM_CLIENT_ID', 'ARM_CLIENT_CERTIFICATE_PATH', 'ARM_TENANT_ID',
+  'AZURESUBSCRIPTION_CLIENT_ID', 'AZURESUBSCRIPTION_TENANT_ID', 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID',
+  'AZURE_CLI_TIMEOUT', 'KUBELOGIN_FORCE_REFRESH', 'KUBECACHEDIR', 'HOME', 'KUBERNETES_EXEC_INFO',
+] as const;
+
+/** What the fast path needs to serve an invocation. */
+export interface IndexedHit {
+  /** The identity's cache key: its token file, or its PoP entry. */
+  key: string;
+  apiVersion: string;
+  /** Set for a PoP identity: the --pop-claims each fresh PoP token is signed for. */
+  popClaims?: string;
+}
+
+export const HITS_FOLDER = 'hits';
+const MAX_INDEX_BYTES = 64 * 1024;
+const MAX_ENTRIES = 32;
+/** A longer invocation (KUBERNETES_EXEC_INFO with cluster info and its CA, say) is not worth the space. */
+const MAX_INVOCATION_CHARS = 4 * 1024;
+const KEY = /^[0-9a-f]{40}$/;
+
+export function hitIndexPath(cacheDir: string): string {
+  return join(cacheDir, HITS_FOLDER, 'index.json');
+}
+
+/** The index key: get-token's args and the INVOCATION_ENV values (null for an unset one: unset and empty differ). */
+export function invocationOf(args: readonly string[], env: Env): string {
+  return JSON.stringify([args, INVOCATION_ENV.map((name) => env[name] ?? null)]);
+}
+
+/**
+ * The cache folder as the args and environment name it, read without resolving options: the last
+ * --cache-dir / --token-cache-dir, else KUBECACHEDIR, else $HOME/.kube/cache/kubelogin. Undefined
+ * without HOME (the passwd lookup needs node:os). The light path indexes an invocation only when this
+ * is the folder it resolved.
+ */
+export function indexedCacheDir(args: readonly string[], env: Env): string | undefined {
+  let dir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--cache-dir' || arg === '--token-cache-dir') dir = args[++i];
+    else if (arg.startsWith('--cache-dir=')) dir = arg.slice(12);
+    else if (arg.startsWith('--token-cache-dir=')) dir = arg.slice(18);
+  }
+  if (dir !== undefined) return dir;
+  return env.KUBECACHEDIR || (env.HOME ? join(env.HOME, '.kube', 'cache', 'kubelogin') : undefined);
+}
+
+function readEntries(cacheDir: string): Record<string, unknown> | undefined {
+  const read = readSmallPrivateText(hitIndexPath(cacheDir), MAX_INDEX_BYTES);
+  if (!read) return undefined;
+  try {
+    const index = JSON.parse(read.text) as { v?: unknown; hits?: unknown } | null;
+    return index?.v === 1 && typeof index.hits === 'object' && index.hits !== null && !Array.isArray(index.hits) ? (index.hits as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function asHit(v: unknown): IndexedHit | undefined {
+  const e = v as Partial<IndexedHit> | null | undefined;
+  if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || !KEY.test(e.key)) return undefined;
+  if (e.apiVersion !== V1 && e.apiVersion !== V1BETA1) return undefined;
+  if (e.popClaims !== undefined && (typeof e.popClaims !== 'string' || !e.popClaims)) return undefined;
+  return { key: e.key, apiVersion: e.apiVersion, ...(e.popClaims !== undefined && { popClaims: e.popClaims }) };
+}
+
+/** The entry for this invocation, or undefined (none, or an index that is damaged or not ours). */
+export function lookupHit(cacheDir: string, invocation: string): IndexedHit | undefined {
+  const entries = readEntries(cacheDir);
+  return entries && Object.hasOwn(entries, invocation) ? asHit(entries[invocation]) : undefined;
+}
+
+/**
+ * Adds or updates the invocation's entry (the newest last; the oldest go beyond MAX_ENTRIES or MAX_INDEX_BYTES). Writes
+ * only when something changed. Throws what the write throws: the caller treats the index as best effort.
+ */
+export function rememberHit(cacheDir: string, invocation: string, hit: IndexedHit): void {
+  if (invocation.length > MAX_INVOCATION_CHARS) return;
+  const entries = readEntries(cacheDir) ?? {};
+  const old = Object.hasOwn(entries, invocation) ? asHit(entries[invocation]) : undefined;
+  if (old && old.key === hit.key && old.apiVersion === hit.apiVersion && old.popClaims === hit.popClaims) return;
+  delete entries[invocation];
+  entries[invocation] = hit;
+  const names = Object.keys(entries);
+  let text = '';
+  for (let oldest = Math.max(0, names.length - MAX_ENTRIES); ; oldest++) {
+    text = JSON.stringify({ v: 1, hits: Object.fromEntries(names.slice(oldest).map((name) => [name, entries[name]])) });
+    if (Buffer.byteLength(text) <= MAX_INDEX_BYTES) break;
+  }
+  writeFileAtomic(hitIndexPath(cacheDir), text);
+}

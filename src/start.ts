@@ -1,0 +1,34 @@
+// dist/start.cjs: what bin/kubelogin (src/bin.ts) requires when its fast hit cannot answer, so the fast
+// hit never parses it: a PoP entry of the hit index is signed through dist/pop.cjs; everything else goes
+// on in dist/main.cjs (the light path, then the full one). Both load through the code-cache loader.
+import type { FastHit } from './commands/get-token-fast';
+import type { PopHitInput } from './commands/get-token-pop-hit';
+import { loadBundle, NotBuiltError } from './platform/bundles';
+import { writeStdout } from './platform/stdout';
+
+const dist = __dirname;
+
+function mainBundle(): void {
+  try {
+    loadBundle(dist, 'main.cjs');
+  } catch (err) {
+    if (!(err instanceof NotBuiltError)) throw err;
+    process.stderr.write(`Error: ${err.message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** A PoP entry: dist/pop.cjs signs a fresh PoP token with the cached key (or says it cannot). */
+function popCredential({ cacheDir, hit }: FastHit, popClaims: string): Promise<string | undefined> {
+  const pop = loadBundle(dist, 'pop.cjs') as { popCacheHit(input: PopHitInput): Promise<string | undefined> };
+  const stderr = (text: string) => process.stderr.write(text);
+  return pop.popCacheHit({ cacheDir, popClaims, key: hit.key, apiVersion: hit.apiVersion, env: process.env, now: Date.now, verbosity: 0, stderr });
+}
+
+/** Goes on from where the fast hit stopped: `found` is the run's hit-index entry, when it has one. */
+export function start(found: FastHit | undefined): void {
+  const popClaims = found?.hit.popClaims;
+  if (found && popClaims !== undefined) {
+    popCredential(found, popClaims).then((credential) => (credential === undefined ? mainBundle() : writeStdout(credential)), mainBundle);
+  } else mainBundle();
+}
