@@ -22,13 +22,15 @@ function mainBundle(): void {
 function popCredential({ cacheDir, hit }: FastHit, popClaims: string): Promise<string | undefined> {
   const pop = loadBundle(dist, 'pop.cjs') as { popCacheHit(input: PopHitInput): Promise<string | undefined> };
   const stderr = (text: string) => process.stderr.write(text);
-  return pop.popCacheHit({ cacheDir, popClaims, key: hit.key, apiVersion: hit.apiVersion, env: process.env, now: Date.now, verbosity: 0, stderr });
+  const { key, apiVersion } = hit;
+  return pop.popCacheHit({ cacheDir, popClaims, key, apiVersion, env: process.env, now: Date.now, verbosity: 0, stderr });
 }
 
 /** Goes on from where the fast hit stopped: `found` is the run's hit-index entry, when it has one. */
 export function start(found: FastHit | undefined): void {
   const popClaims = found?.hit.popClaims;
   if (found && popClaims !== undefined) {
-    popCredential(found, popClaims).then((credential) => (credential === undefined ? mainBundle() : writeStdout(credential)), mainBundle);
+    const answer = (credential: string | undefined) => (credential === undefined ? mainBundle() : writeStdout(credential));
+    popCredential(found, popClaims).then(answer, mainBundle);
   } else mainBundle();
 }

@@ -5,7 +5,8 @@
 // main.ts passes to the full path, which never waits again and never restarts the deadline.
 import type { Env } from '../cli/env';
 import type { Logger } from '../platform/log';
-import { failedOpenWarning, lockFilePath, lockTimeoutMs, mayPrompt, waitForLock, type Lock } from './lock';
+import { modeFor } from '../login/select';
+import { failedOpenWarning, lockFilePath, lockTimeoutMs, waitForLock, type Lock } from './lock';
 import { readTokenEntry, servable, type CachedToken } from './token-file';
 
 /** How the wait for the identity's lock ended, for the code that logs in. */
@@ -41,7 +42,7 @@ export async function waitForIdentityLock(cacheDir: string, key: string, o: Iden
     return token !== undefined;
   });
   const remaining = Math.max(0, o.deadline - Date.now());
-  const prompts = mayPrompt(o.loginMethod);
+  const prompts = modeFor(o.loginMethod).mayPrompt;
   const timeoutMs = lockTimeoutMs(o.env, remaining, prompts);
   const r = await waitForLock(cacheDir, key, { signal: AbortSignal.timeout(remaining), log: o.log, ready, timeoutMs });
   if (r.state === 'ready' || ready()) {

@@ -10,8 +10,10 @@
 // variables below (a test checks that resolution reads no others but secrets), and nothing read from
 // files (modes whose identity does, azurecli and azd, are never indexed). Secrets are never part of
 // the key: a secret flag keeps the invocation out of the index, and secret variables decide no identity.
-// Only the light path writes it, after it served a token itself; an entry is only a pointer, so a wrong
-// or stale one is a miss (the token file's own identity check), never a wrong token.
+// Only the light path writes it, after it served a token itself, and the fast path trusts it as the
+// light path trusts the token files beside it: both live in the private folder the fast path checks
+// first. The fast path still applies every check of the token file itself (owner, mode, identity,
+// freshness); whatever fails is a miss for the light path, which answers as if there were no index.
 import { join } from 'node:path';
 import type { Env } from '../cli/env';
 import { V1, V1BETA1 } from '../kube/exec-credential';
@@ -109,7 +111,7 @@ export function rememberHit(cacheDir: string, invocation: string, hit: IndexedHi
   delete entries[invocation];
   entries[invocation] = hit;
   const names = Object.keys(entries);
-  let text = '';
+  let text: string;
   for (let oldest = Math.max(0, names.length - MAX_ENTRIES); ; oldest++) {
     text = JSON.stringify({ v: 1, hits: Object.fromEntries(names.slice(oldest).map((name) => [name, entries[name]])) });
     if (Buffer.byteLength(text) <= MAX_INDEX_BYTES) break;

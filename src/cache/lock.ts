@@ -8,7 +8,6 @@ import { linkSync, renameSync, unlinkSync, utimesSync, writeFileSync, type Stats
 import { dirname } from 'node:path';
 import { ENV, type Env } from '../cli/env';
 import { TimeoutError } from '../errors';
-import { modeFor } from '../login/select';
 import { systemClock, type Clock } from '../platform/clock';
 import { ensurePrivateDir, uniqueSuffix } from '../platform/files';
 import type { Logger } from '../platform/log';
@@ -55,11 +54,6 @@ export function lockTimeoutMs(env: Env, overallTimeoutMs: number, holderMayPromp
   if (env[LOCK_TIMEOUT_ENV] && Number.isFinite(fromEnv) && fromEnv >= 0) return fromEnv;
   if (holderMayPrompt) return overallTimeoutMs;
   return Math.min(DEFAULT_LOCK_TIMEOUT_MS, Math.floor(overallTimeoutMs / 2));
-}
-
-/** Whether this mode's lock holder may be waiting for a person to sign in (its descriptor says). */
-export function mayPrompt(loginMethod: string): boolean {
-  return modeFor(loginMethod).mayPrompt;
 }
 
 /** How a wait for a lock ended; acquireLock folds it into a Lock, the get-token hand-over keeps it. */

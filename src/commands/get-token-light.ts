@@ -64,7 +64,8 @@ export async function lightGetToken(
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { popCacheHit } = require('./pop.cjs') as typeof import('./get-token-pop-hit');
       const { cacheDir, popClaims, loginMethod } = options;
-      const credential = await popCacheHit({ cacheDir, popClaims, loginMethod, key, apiVersion, env, now, verbosity: parsed.verbosity, stderr });
+      const { verbosity } = parsed;
+      const credential = await popCacheHit({ cacheDir, popClaims, loginMethod, key, apiVersion, env, now, verbosity, stderr });
       if (!credential) return miss;
       if (note && parsed.verbosity >= 1) stderr(`${note}\n`);
       index({ key, apiVersion, popClaims });

@@ -1,7 +1,8 @@
-// The PoP cache hit, bundled alone as dist/pop.cjs and loaded only for --pop-enabled (by the fast hit
-// of bin/kubelogin for an indexed invocation, else by the light bundle): reads the identity's sealed key + access token and signs a fresh PoP token with
-// node:crypto, without the network, jose, MSAL or the heavy bundle. The keyring is asked only when the
-// entry is encrypted (a desktop with a Secret Service); anything unusual is a miss for the full path.
+// The PoP cache hit, bundled alone as dist/pop.cjs and loaded only for --pop-enabled (for an indexed
+// invocation by dist/start.cjs right after the fast hit, else by the light bundle): reads the
+// identity's sealed key + access token and signs a fresh PoP token with node:crypto, without the
+// network, jose, MSAL or the heavy bundle. The keyring is asked only when the entry is encrypted (a
+// desktop with a Secret Service); anything unusual is a miss for the full path.
 import type { Env } from '../cli/env';
 import { loadEncryptionKey } from '../cache/keyring';
 import { popFilePath, readPopEntry } from '../cache/pop-entry';

@@ -5,7 +5,7 @@ import { authorityHostFor, popApplies, secretsOf, type TokenOptions } from '../c
 import type { Env } from '../cli/env';
 import { authorityMetadataStore } from '../cache/authority-metadata';
 import { cacheKey, identityFor, signInKey } from '../cache/key';
-import { mayPrompt, NO_LOCK } from '../cache/lock';
+import { NO_LOCK } from '../cache/lock';
 import type { PopEntry } from '../cache/pop-entry';
 import { openPopStore } from '../cache/pop-store';
 import { lockSignIn } from '../cache/sign-in-lock';
@@ -127,7 +127,7 @@ export async function acquireToken(o: TokenOptions, deps: GetTokenDeps, specInte
       authorityMetadata: store.usable() ? authorityMetadataStore(o.cacheDir, now) : undefined,
     };
     const login = loginFor(modeFor(o.loginMethod));
-    const holderMayPrompt = mayPrompt(o.loginMethod);
+    const holderMayPrompt = modeFor(o.loginMethod).mayPrompt;
     const signIn = await lockSignIn(o.cacheDir, key, shared, { signal, log, env, timeoutMs: o.timeoutMs, holderMayPrompt });
     const token = await holding(signIn, () => login(ctx));
     if (signal.aborted) throw new TimeoutError('get-token timed out; raise --timeout');

@@ -5,7 +5,6 @@
 // another build is skipped by the id check; one from another Node version, V8 itself rejects.
 // main.cjs requires its siblings (heavy.cjs, pop.cjs) through the same loader.
 import { readFileSync } from 'node:fs';
-import { Module as NodeModule } from 'node:module';
 import { join } from 'node:path';
 
 /** The parts of Node's CommonJS Module class a hand-made module needs (the same ones Node's own loader uses). */
@@ -16,7 +15,8 @@ interface ModuleClass {
   _cache: Record<string, NodeJS.Module>;
 }
 
-const Module = NodeModule as unknown as ModuleClass;
+// Reached through this module's own object: require('node:module') would load the ESM loader and more.
+const Module = module.constructor as unknown as ModuleClass;
 const SIBLINGS = new Set(['./heavy.cjs', './pop.cjs']);
 
 export class NotBuiltError extends Error {}
@@ -30,7 +30,7 @@ export function loadBundle(dist: string, name: string, parent?: NodeJS.Module): 
   try {
     source = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotBuiltError(`kubelogin is not built: run \`bash scripts/setup.sh\` (or \`npm run build\` after \`npm ci\`) in ${join(dist, '..')}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotBuiltError(`kubelogin is not built (dist/${name} is missing): run \`bash scripts/setup.sh\` (or \`npm run build\` after \`npm ci\`) in ${join(dist, '..')}`);
     throw err;
   }
   let cachedData: Buffer | undefined;

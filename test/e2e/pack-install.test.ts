@@ -58,10 +58,10 @@ describe('the packed tarball, installed globally into an empty prefix', () => {
 
   const onPath = () => ({ PATH: `${path.join(prefix, 'bin')}${path.delimiter}${process.env.PATH}` });
 
-  it('holds only what runs: bin/, the dist/ bundles prepack built, README, LICENSE, package.json', () => {
+  it('holds only what runs: the dist/ bundles prepack built (the bin is dist/kubelogin.cjs), README, LICENSE, package.json', () => {
     const files = packed.files.map((f) => f.path).sort();
-    for (const f of ['LICENSE', 'README.md', 'bin/kubelogin', 'dist/heavy.cjs', 'dist/main.cjs', 'package.json']) assert.ok(files.includes(f), `${f} is packed`);
-    const stray = files.filter((f) => !/^(bin|dist)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
+    for (const f of ['LICENSE', 'README.md', 'dist/kubelogin.cjs', 'dist/start.cjs', 'dist/heavy.cjs', 'dist/main.cjs', 'package.json']) assert.ok(files.includes(f), `${f} is packed`);
+    const stray = files.filter((f) => !/^dist\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
     assert.deepEqual(stray, []);
     assert.ok(!files.some((f) => f.endsWith('.ts') || f.endsWith('.map')), files.join(' '));
   });
@@ -84,7 +84,7 @@ describe('the packed tarball, installed globally into an empty prefix', () => {
     assert.match(out, new RegExp(`^Node version: ${process.version.replace(/\./g, '\\.')}$`, 'm'));
   });
 
-  it('kubectl runs the installed kubelogin: a miss signs in, the next call is a cache hit', async () => {
+  it('kubectl runs the installed kubelogin: a miss signs in, the next calls are cache hits (the last from the hit index)', async () => {
     const { emu, api, dir } = cluster;
     emu.reset();
     const cacheDir = path.join(dir, 'cache');
@@ -92,10 +92,12 @@ describe('the packed tarball, installed globally into an empty prefix', () => {
       '--authority-host', emu.authorityHost, '--cache-dir', cacheDir];
     const kubeconfig = cluster.kubeconfig('installed.yaml', { exec: { command: 'kubelogin', args, env: { AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SECRET }, interactiveMode: 'Never' } });
     const kubectl = (): Promise<RunResult> => runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig, env: { ...emulatorEnv(emu), ...onPath(), DBUS_SESSION_BUS_ADDRESS: BUS }, timeoutMs: 60_000 });
-    for (const round of [1, 2]) {
+    for (const round of [1, 2, 3]) {
       const r = await kubectl();
       assert.equal(r.code, 0, `round ${round}: ${r.stderr}`);
       assert.match(r.stdout, /^namespace\/default$/m);
+      // The second call's light path indexed the invocation, which the third finds.
+      assert.equal(fs.existsSync(path.join(cacheDir, 'hits', 'index.json')), round >= 2, `round ${round}`);
     }
     assert.equal(emu.count({ endpoint: 'token', grantType: 'client_credentials' }), 1, 'the second kubectl call was served from the cache');
     const last = api.requests.filter((q) => q.path === '/api/v1/namespaces').at(-1)!;

@@ -1,5 +1,6 @@
-// bin/kubelogin: starts dist/main.cjs (and its sibling bundles) with the build's V8 code caches,
-// ignores a cache that does not belong to the bundle, and says "not built" when dist/ is missing.
+// bin/kubelogin: a link to dist/kubelogin.cjs, which (through dist/start.cjs) starts dist/main.cjs and
+// its sibling bundles with the build's V8 code caches, ignores a cache that does not belong to the
+// bundle, and says "not built" when the bundles are missing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,23 +12,28 @@ import { makeTempDir } from '../../helpers/tmp';
 
 const dist = path.join(repoRoot, 'dist');
 
-/** A copy of the package layout (bin/ + dist/main.cjs [+ cache]) in a temporary folder. */
+/** A copy of the package layout (dist/kubelogin.cjs + start.cjs [+ main.cjs + cache]) in a temporary folder. */
 function install(cache?: (real: Buffer) => Buffer): string {
   const root = makeTempDir();
-  fs.mkdirSync(path.join(root, 'bin'));
-  fs.copyFileSync(kubeloginBin, path.join(root, 'bin', 'kubelogin'));
-  fs.chmodSync(path.join(root, 'bin', 'kubelogin'), 0o755);
+  fs.mkdirSync(path.join(root, 'dist'));
+  for (const f of ['kubelogin.cjs', 'start.cjs']) fs.copyFileSync(path.join(dist, f), path.join(root, 'dist', f));
+  fs.chmodSync(path.join(root, 'dist', 'kubelogin.cjs'), 0o755);
   if (cache) {
-    fs.mkdirSync(path.join(root, 'dist'));
     fs.copyFileSync(path.join(dist, 'main.cjs'), path.join(root, 'dist', 'main.cjs'));
     fs.writeFileSync(path.join(root, 'dist', 'main.cjs.cache'), cache(fs.readFileSync(path.join(dist, 'main.cjs.cache'))));
   }
-  return path.join(root, 'bin', 'kubelogin');
+  return path.join(root, 'dist', 'kubelogin.cjs');
 }
 
 const version = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: makeTempDir() } });
 
 describe('bin/kubelogin', () => {
+  it('is a link to dist/kubelogin.cjs, which the build made executable with a node shebang', () => {
+    assert.equal(fs.readlinkSync(kubeloginBin), path.join('..', 'dist', 'kubelogin.cjs'));
+    assert.ok((fs.statSync(kubeloginBin).mode & 0o111) !== 0);
+    assert.ok(fs.readFileSync(kubeloginBin, 'utf8').startsWith('#!/usr/bin/env node\n'));
+  });
+
   for (const bundle of ['main.cjs', 'heavy.cjs', 'pop.cjs']) {
     it(`the build wrote a code cache that V8 accepts for dist/${bundle}`, () => {
       const cache = fs.readFileSync(path.join(dist, `${bundle}.cache`));
@@ -50,16 +56,16 @@ describe('bin/kubelogin', () => {
       const r = version(install(cache));
       // main.cjs ran (it looked for heavy.cjs next to itself, which this copy lacks).
       assert.match(r.stderr, /heavy\.cjs/);
-      assert.doesNotMatch(r.stderr, /not built|SyntaxError|cachedData/);
+      assert.doesNotMatch(r.stderr, /SyntaxError|cachedData|main\.cjs is missing/);
     });
   }
 
-  it('says it is not built when dist/ is missing, with nothing on stdout', () => {
+  it('says it is not built when the bundles are missing, with nothing on stdout', () => {
     const bin = install();
     const r = version(bin);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, `Error: kubelogin is not built: run \`bash scripts/setup.sh\` (or \`npm run build\` after \`npm ci\`) in ${path.dirname(path.dirname(bin))}\n`);
+    assert.equal(r.stderr, `Error: kubelogin is not built (dist/main.cjs is missing): run \`bash scripts/setup.sh\` (or \`npm run build\` after \`npm ci\`) in ${path.dirname(path.dirname(bin))}\n`);
   });
 
   it('runs through a symlink, as npm installs it', () => {

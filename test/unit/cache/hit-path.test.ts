@@ -1,5 +1,7 @@
-// The cache hit is the product: it must be served by dist/main.cjs alone (node built-ins), never
-// loading dist/heavy.cjs and with it MSAL, jose, yargs, js-yaml or the keyring module (nor node:crypto).
+// The cache hit is the product. An invocation the hit index knows is served by dist/kubelogin.cjs alone
+// (bin/kubelogin links to it), loading no built-in an empty script does not; any other hit by the light
+// path in dist/main.cjs (through dist/start.cjs). Neither loads dist/heavy.cjs and with it MSAL, jose,
+// yargs, js-yaml or the keyring module (nor node:crypto, except to sign a PoP token).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,18 +48,40 @@ function run(args: string[], env: Record<string, string>, entry?: string[]) {
   return { ...r, modules: files, builtins };
 }
 
+/** What a hit the index does not know loads (the args below carry a secret flag: never indexed). */
+const LIGHT = ['dist/kubelogin.cjs', 'dist/main.cjs', 'dist/start.cjs'];
+
 const bundles = (modules: string[]) => modules.filter((m) => !m.endsWith('hook.cjs')).map((m) => path.relative(path.dirname(path.dirname(kubeloginBin)), m)).sort();
 
 describe('the cache-hit path', () => {
   const args = ['--login', 'spn', '--server-id', 'srv', '--client-id', 'app', '--tenant-id', 'ten', '--client-secret', 'x'];
+  /** The same without the secret flag (a hit needs no secret), so the light path indexes it. */
+  const indexable = args.slice(0, -2);
 
-  it('prints the cached token loading only bin/kubelogin and dist/main.cjs', () => {
+  it('an indexed invocation is answered by dist/kubelogin.cjs alone, with the same bytes, loading no built-in an empty script does not', () => {
+    const env = { HOME: makeTempDir() };
+    warmCache(indexable, env);
+    const empty = path.join(makeTempDir(), 'empty.cjs');
+    fs.writeFileSync(empty, '');
+    const baseline = new Set(run([], env, [empty]).builtins);
+    const first = run(indexable, env);
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual(bundles(first.modules), LIGHT, 'the first hit takes the light path, which indexes it');
+    const second = run(indexable, env);
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(second.stderr, '');
+    assert.deepEqual(bundles(second.modules), ['dist/kubelogin.cjs']);
+    assert.deepEqual(second.builtins.filter((m) => !baseline.has(m)), []);
+  });
+
+  it('the light path prints the cached token loading only dist/kubelogin.cjs, start.cjs and main.cjs', () => {
     const env = { HOME: makeTempDir() };
     warmCache(args, env);
     const r = run(args, env);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).status.token, 'cached-access-token');
-    assert.deepEqual(bundles(r.modules), ['bin/kubelogin', 'dist/main.cjs']);
+    assert.deepEqual(bundles(r.modules), LIGHT);
     // node:crypto's start-up (OpenSSL) alone costs ~3 ms, a tenth of a hit: the key is hashed in plain JS.
     assert.ok(!r.builtins.includes('NativeModule crypto'), 'node:crypto is not loaded');
   });
@@ -66,7 +90,7 @@ describe('the cache-hit path', () => {
   // signal handler signal_wrap, node:os its binding). Beyond what Node loads to run an empty script,
   // a hit loads only node:vm (bin/kubelogin compiles the bundle with its code cache). A new entry
   // here is a slower hit: remove it from the hit path rather than adding it to this list.
-  it('loads no Node built-in beyond an empty script\'s, except node:vm', () => {
+  it('the light path loads no Node built-in beyond an empty script\'s, except node:vm', () => {
     const env = { HOME: makeTempDir() };
     warmCache(args, env);
     const empty = path.join(makeTempDir(), 'empty.cjs');
@@ -145,7 +169,7 @@ describe('the cache-hit path', () => {
 
   it('a PoP hit signs with the cached key loading only dist/pop.cjs besides (no heavy bundle, no jose)', async () => {
     const env = { HOME: makeTempDir() };
-    const popArgs = [...args, '--pop-enabled', '--pop-claims', 'u=/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c'];
+    const popArgs = [...indexable, '--pop-enabled', '--pop-claims', 'u=/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c'];
     const o = resolveTokenOptions(lightParse(popArgs)!.flags, env).options;
     const key = cacheKey(identityFor(o, env));
     const jwk = await newPopKey();
@@ -158,7 +182,13 @@ describe('the cache-hit path', () => {
     const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
     assert.equal(payload.at, 'cached-pop-access-token');
     assert.equal(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')).kid, popKid(jwk));
-    assert.deepEqual(bundles(r.modules), ['bin/kubelogin', 'dist/main.cjs', 'dist/pop.cjs']);
+    assert.deepEqual(bundles(r.modules), [...LIGHT, 'dist/pop.cjs'].sort());
+    // The light path indexed it: the next identical run signs in the fast path, without dist/main.cjs.
+    const again = run(popArgs, env);
+    assert.equal(again.status, 0, again.stderr);
+    assert.notEqual(JSON.parse(again.stdout).status.token, token, 'a fresh PoP token each run');
+    assert.equal(JSON.parse(Buffer.from(JSON.parse(again.stdout).status.token.split('.')[1], 'base64url').toString('utf8')).at, 'cached-pop-access-token');
+    assert.deepEqual(bundles(again.modules), ['dist/kubelogin.cjs', 'dist/pop.cjs', 'dist/start.cjs']);
   });
 
   it('the same hook sees dist/heavy.cjs on a miss (the check can fail)', () => {
@@ -193,6 +223,6 @@ describe('the cache-hit path', () => {
     peer.release();
     assert.equal(await exited, 0);
     assert.equal(JSON.parse(stdout).status.token, 'peer-refreshed-token', 'not the older cached-access-token');
-    assert.deepEqual(bundles(h.loaded().files), ['bin/kubelogin', 'dist/main.cjs']);
+    assert.deepEqual(bundles(h.loaded().files), LIGHT);
   });
 });
