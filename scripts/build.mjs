@@ -36,9 +36,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/bin.ts'], outfile: 'dist/kubelogin.cjs', external: ['./start.cjs'], banner: { js: '#!/usr/bin/env node' }, minify: true }),
   // The rest of the start-up, required by kubelogin.cjs when its fast hit cannot answer.
   build({ ...common, entryPoints: ['src/start.ts'], outfile: 'dist/start.cjs', minify: true }),
-  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs', './pop.cjs'], minify: true, keepNames: true, footer }),
+  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', external: ['./heavy.cjs', './pop.cjs'], footer }),
   // The PoP hit (node:crypto, the keyring module): required by main.cjs for --pop-enabled only.
-  build({ ...common, entryPoints: ['src/commands/get-token-pop-hit.ts'], outfile: 'dist/pop.cjs', external: ['@napi-rs/keyring'], minify: true, keepNames: true, footer }),
+  build({ ...common, entryPoints: ['src/commands/get-token-pop-hit.ts'], outfile: 'dist/pop.cjs', external: ['@napi-rs/keyring'], footer }),
   // keepNames: error classes and MSAL's errors are told apart by their name.
   build({ ...common, entryPoints: ['src/heavy.ts'], outfile: 'dist/heavy.cjs', external: ['@napi-rs/keyring'], plugins: [undiciBundle], minify: true, keepNames: true, footer }),
   build({ ...common, entryPoints: ['undici'], outfile: 'dist/undici.cjs', minify: true }),
