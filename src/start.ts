@@ -31,6 +31,12 @@ export function start(found: FastHit | undefined): void {
   const popClaims = found?.hit.popClaims;
   if (found && popClaims !== undefined) {
     const answer = (credential: string | undefined) => (credential === undefined ? mainBundle() : writeStdout(credential));
-    popCredential(found, popClaims).then(answer, mainBundle);
+    let signed: Promise<string | undefined>;
+    try {
+      signed = popCredential(found, popClaims);
+    } catch {
+      return mainBundle(); // dist/pop.cjs missing or broken: the light path says what is wrong
+    }
+    void signed.then(answer, mainBundle);
   } else mainBundle();
 }
