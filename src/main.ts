@@ -13,7 +13,8 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'get-token') {
     const result = await lightGetToken(argv.slice(1), process.env, handover.startedAt, Date.now, stderr, exitOnSignals);
     if ('hit' in result) {
-      writeStdout(result.hit);
+      // Written whole: leave without Node's teardown, as src/bin.ts does (nothing else is running).
+      if (writeStdout(result.hit)) process.exit(0);
       return 0;
     }
     handover = result.handover;

@@ -30,7 +30,10 @@ function popCredential({ cacheDir, hit }: FastHit, popClaims: string): Promise<s
 export function start(found: FastHit | undefined): void {
   const popClaims = found?.hit.popClaims;
   if (found && popClaims !== undefined) {
-    const answer = (credential: string | undefined) => (credential === undefined ? mainBundle() : writeStdout(credential));
+    const answer = (credential: string | undefined) => {
+      if (credential === undefined) mainBundle();
+      else if (writeStdout(credential)) process.exit(0); // as src/bin.ts: no teardown once it is written
+    };
     let signed: Promise<string | undefined>;
     try {
       signed = popCredential(found, popClaims);

@@ -3,7 +3,8 @@
 // refuse it (EAGAIN); what is left then goes through process.stdout, which waits for the pipe.
 import { writeSync } from 'node:fs';
 
-export function writeStdout(text: string): void {
+/** True when all of `text` reached fd 1 before returning (false: process.stdout still has the rest to write). */
+export function writeStdout(text: string): boolean {
   const buf = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < buf.length) {
@@ -13,8 +14,9 @@ export function writeStdout(text: string): void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       process.stdout.write(buf.subarray(off));
-      return;
+      return false;
     }
     off += n;
   }
+  return true;
 }
