@@ -14,6 +14,9 @@
 // light path trusts the token files beside it: both live in the private folder the fast path checks
 // first. The fast path still applies every check of the token file itself (owner, mode, identity,
 // freshness); whatever fails is a miss for the light path, which answers as if there were no index.
+// An entry records what one build worked out: a change to how identities are keyed (src/cache/key.ts,
+// a descriptor's identity()) or to what decides the output must bump INDEX_VERSION, so no old entry
+// outlives it.
 import { join } from 'node:path';
 import type { Env } from '../cli/env';
 import { V1, V1BETA1 } from '../kube/exec-credential';
@@ -41,6 +44,7 @@ export interface IndexedHit {
 }
 
 export const HITS_FOLDER = 'hits';
+const INDEX_VERSION = 1;
 const MAX_INDEX_BYTES = 64 * 1024;
 const MAX_ENTRIES = 32;
 /** A longer invocation (KUBERNETES_EXEC_INFO with cluster info and its CA, say) is not worth the space. */
@@ -79,7 +83,7 @@ function readEntries(cacheDir: string): Record<string, unknown> | undefined {
   if (!read) return undefined;
   try {
     const index = JSON.parse(read.text) as { v?: unknown; hits?: unknown } | null;
-    return index?.v === 1 && typeof index.hits === 'object' && index.hits !== null && !Array.isArray(index.hits) ? (index.hits as Record<string, unknown>) : undefined;
+    return index?.v === INDEX_VERSION && typeof index.hits === 'object' && index.hits !== null && !Array.isArray(index.hits) ? (index.hits as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
@@ -113,7 +117,7 @@ export function rememberHit(cacheDir: string, invocation: string, hit: IndexedHi
   const names = Object.keys(entries);
   let text: string;
   for (let oldest = Math.max(0, names.length - MAX_ENTRIES); ; oldest++) {
-    text = JSON.stringify({ v: 1, hits: Object.fromEntries(names.slice(oldest).map((name) => [name, entries[name]])) });
+    text = JSON.stringify({ v: INDEX_VERSION, hits: Object.fromEntries(names.slice(oldest).map((name) => [name, entries[name]])) });
     if (Buffer.byteLength(text) <= MAX_INDEX_BYTES) break;
   }
   writeFileAtomic(hitIndexPath(cacheDir), text);
