@@ -2,7 +2,7 @@
 // index knows, dist/start.cjs loads the others when it cannot; dist/main.cjs is the light path; dist/pop.cjs the PoP hit
 // (signing with the cached key); dist/heavy.cjs (minified) holds MSAL, yargs and js-yaml and is
 // required only on a miss (see docs/cache.md). Then a training run writes `<bundle>.cache`, the V8
-// code caches bin/kubelogin compiles them with.
+// code caches dist/start.cjs (src/platform/bundles.ts) compiles them with.
 // undici, needed only behind a proxy, gets its own dist/undici.cjs, so a run without one never parses
 // it and a global install (which ignores package-lock.json) runs the undici we tested. Only the native
 // keyring module stays an installed dependency.
@@ -23,7 +23,7 @@ const define = {
   __KUBELOGIN_COMMIT__: JSON.stringify(commit),
   __KUBELOGIN_BUILD_TIME__: JSON.stringify(new Date().toISOString()),
 };
-// bin/kubelogin uses a bundle's code cache only with the bundle it was made for.
+// The loader uses a bundle's code cache only with the bundle it was made for.
 const buildId = randomBytes(16).toString('hex');
 const footer = { js: `//# kubelogin-build ${buildId}` };
 // heavy.cjs's require('undici') loads the sibling bundle instead of node_modules.

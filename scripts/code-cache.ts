@@ -1,6 +1,6 @@
 // Build step (scripts/build.mjs): writes the V8 code cache of each bundle, `<bundle>.cache` (the
-// 32-character build id, then V8's data), which bin/kubelogin compiles the bundles with. main.cjs's
-// cache is made after one cache hit run the way bin/kubelogin runs it, so it holds every function a
+// 32-character build id, then V8's data), which src/platform/bundles.ts compiles the bundles with. main.cjs's
+// cache is made after one light-path hit run the way that loader runs it, so it holds every function a
 // hit calls; heavy.cjs's and pop.cjs's after loading them (their module set-up). Runs in its own
 // process, with a temporary HOME.
 import fs from 'node:fs';
@@ -17,7 +17,7 @@ const wrap = (module.constructor as unknown as { wrap: (s: string) => string }).
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelogin-code-cache-'));
 process.on('exit', () => fs.rmSync(home, { recursive: true, force: true }));
 
-/** Compiles and runs a bundle as bin/kubelogin does; its cache is saved when the process ends well. */
+/** Compiles and runs a bundle as src/platform/bundles.ts does; its cache is saved when the process ends well. */
 function run(name: string): void {
   const file = path.resolve(dist, name);
   const script = new vm.Script(wrap(fs.readFileSync(file, 'utf8')), { filename: file });

@@ -44,8 +44,8 @@ async function kubelogin(args: string[], kubeconfig: string, home: string): Prom
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'main.cjs'))) {
-    fail('dist/main.cjs is missing: bin/kubelogin needs the bundle. Run `npm run build` first.');
+  if (!['kubelogin.cjs', 'start.cjs', 'main.cjs'].every((f) => fs.existsSync(path.join(repoRoot, 'dist', f)))) {
+    fail('dist/ is not built: bin/kubelogin links to dist/kubelogin.cjs and needs the bundles. Run `npm run build` first.');
   }
   let emu: Emulator | undefined;
   let api: ApiServer | undefined;
