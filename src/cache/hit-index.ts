@@ -6,9 +6,10 @@
 // no option resolution, no hashing of the identity, no second bundle (issue 11: a hit must cost about
 // what starting Node costs).
 //
-// Sound because the entry is keyed by everything the light path's answer depends on: the args, the
-// variables below (a test checks that resolution reads no others but secrets), and nothing read from
-// files (modes whose identity does, azurecli and azd, are never indexed). Secrets are never part of
+// Sound because the entry is keyed by everything the light path's answer depends on: the args and the
+// variables below (a test checks that resolution reads no others but secrets). Where a mode's identity
+// also reads files (az's and azd's signed-in account), the entry holds their stamps, taken before the
+// identity was read, and serves only while every file still has that stamp. Secrets are never part of
 // the key: a secret flag keeps the invocation out of the index, and secret variables decide no identity.
 // Only the light path writes it, after it served a token itself, and the fast path trusts it as the
 // light path trusts the token files beside it: both live in the private folder the fast path checks
@@ -17,6 +18,7 @@
 // An entry records what one build worked out: a change to how identities are keyed (src/cache/key.ts,
 // a descriptor's identity()) or to what decides the output must bump INDEX_VERSION, so no old entry
 // outlives it.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../cli/env';
 import { V1, V1BETA1 } from '../kube/exec-credential';
@@ -24,7 +26,8 @@ import { readSmallPrivateText, writeFileAtomic } from '../platform/files';
 
 /**
  * Every variable whose value can change get-token's cache key or its output, except secrets: the flags
- * table's env names, HOME and KUBECACHEDIR (the cache folder) and KUBERNETES_EXEC_INFO (the apiVersion).
+ * table's env names, HOME and KUBECACHEDIR (the cache folder), KUBERNETES_EXEC_INFO (the apiVersion),
+ * AZURE_CONFIG_DIR and AZD_CONFIG_DIR (where az and azd keep the signed-in account).
  */
 export const INVOCATION_ENV = [
   'AAD_LOGIN_METHOD', 'AAD_SERVICE_PRINCIPAL_CLIENT_ID', 'AAD_SERVICE_PRINCIPAL_CLIENT_CERTIFICATE', 'AAD_USER_PRINCIPAL_NAME',
@@ -32,6 +35,7 @@ export const INVOCATION_ENV = [
   'AZURE_FEDERATED_TOKEN_FILE', 'ARM_CLIENT_ID', 'ARM_CLIENT_CERTIFICATE_PATH', 'ARM_TENANT_ID',
   'AZURESUBSCRIPTION_CLIENT_ID', 'AZURESUBSCRIPTION_TENANT_ID', 'AZURESUBSCRIPTION_SERVICE_CONNECTION_ID',
   'AZURE_CLI_TIMEOUT', 'KUBELOGIN_FORCE_REFRESH', 'KUBECACHEDIR', 'HOME', 'KUBERNETES_EXEC_INFO',
+  'AZURE_CONFIG_DIR', 'AZD_CONFIG_DIR',
 ] as const;
 
 /** What the fast path needs to serve an invocation. */
@@ -41,6 +45,8 @@ export interface IndexedHit {
   apiVersion: string;
   /** Set for a PoP identity: the --pop-claims each fresh PoP token is signed for. */
   popClaims?: string;
+  /** The files the identity was read from (azurecli, azd) and their stamps (fileStamp) at that time. */
+  files?: Array<[path: string, stamp: string]>;
 }
 
 export const HITS_FOLDER = 'hits';
@@ -53,6 +59,24 @@ const KEY = /^[0-9a-f]{40}$/;
 
 export function hitIndexPath(cacheDir: string): string {
   return join(cacheDir, HITS_FOLDER, 'index.json');
+}
+
+/**
+ * What changes when a file is rewritten or replaced: device, inode, size, mtime and ctime (az rewrites
+ * azureProfile.json in place, azd its config.json). "none" for a file that is absent or unreadable.
+ */
+export function fileStamp(path: string): string {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : 'none';
+  } catch {
+    return 'none';
+  }
+}
+
+/** Whether every file an entry's identity was read from is as it was then. */
+export function filesUnchanged(hit: IndexedHit): boolean {
+  return !hit.files || hit.files.every(([path, stamp]) => fileStamp(path) === stamp);
 }
 
 /** The index key: get-token's args and the INVOCATION_ENV values (null for an unset one: unset and empty differ). */
@@ -94,7 +118,10 @@ function asHit(v: unknown): IndexedHit | undefined {
   if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || !KEY.test(e.key)) return undefined;
   if (e.apiVersion !== V1 && e.apiVersion !== V1BETA1) return undefined;
   if (e.popClaims !== undefined && (typeof e.popClaims !== 'string' || !e.popClaims)) return undefined;
-  return { key: e.key, apiVersion: e.apiVersion, ...(e.popClaims !== undefined && { popClaims: e.popClaims }) };
+  const stamped = (f: unknown) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string';
+  if (e.files !== undefined && (!Array.isArray(e.files) || !e.files.every(stamped))) return undefined;
+  const { key, apiVersion, popClaims, files } = e;
+  return { key, apiVersion, ...(popClaims !== undefined && { popClaims }), ...(files && { files }) };
 }
 
 /** The entry for this invocation, or undefined (none, or an index that is damaged or not ours). */
@@ -111,7 +138,7 @@ export function rememberHit(cacheDir: string, invocation: string, hit: IndexedHi
   if (invocation.length > MAX_INVOCATION_CHARS) return;
   const entries = readEntries(cacheDir) ?? {};
   const old = Object.hasOwn(entries, invocation) ? asHit(entries[invocation]) : undefined;
-  if (old && old.key === hit.key && old.apiVersion === hit.apiVersion && old.popClaims === hit.popClaims) return;
+  if (old && JSON.stringify(old) === JSON.stringify(hit)) return;
   delete entries[invocation];
   entries[invocation] = hit;
   const names = Object.keys(entries);

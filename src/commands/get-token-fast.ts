@@ -5,7 +5,7 @@
 // error) leaves the run to the light path, which answers the same bytes the slow way.
 import type { Env } from '../cli/env';
 import { cacheFolderReady } from '../cache/folder';
-import { indexedCacheDir, invocationOf, lookupHit, type IndexedHit } from '../cache/hit-index';
+import { filesUnchanged, indexedCacheDir, invocationOf, lookupHit, type IndexedHit } from '../cache/hit-index';
 import { readFreshTokenFast } from '../cache/token-file';
 import { formatExecCredential } from '../kube/exec-credential';
 
@@ -21,7 +21,7 @@ export function findIndexedHit(argv: readonly string[], env: Env): FastHit | und
   const cacheDir = indexedCacheDir(args, env);
   if (cacheDir === undefined || !cacheFolderReady(cacheDir, env)) return undefined;
   const hit = lookupHit(cacheDir, invocationOf(args, env));
-  return hit && { cacheDir, hit };
+  return hit && filesUnchanged(hit) ? { cacheDir, hit } : undefined;
 }
 
 /** The ExecCredential of a plain (not PoP) entry, or undefined when its token is not servable now. */

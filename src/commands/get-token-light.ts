@@ -9,7 +9,7 @@ import { tokenFlag } from '../cli/flags';
 import { popApplies, resolveTokenOptions, validateTokenOptions } from '../cli/options';
 import { waitForIdentityLock, type LockHandover } from '../cache/early-lock';
 import { cacheFolderReady, prepareCacheFolder } from '../cache/folder';
-import { indexedCacheDir, invocationOf, rememberHit, type IndexedHit } from '../cache/hit-index';
+import { fileStamp, indexedCacheDir, invocationOf, rememberHit, type IndexedHit } from '../cache/hit-index';
 import { cacheKey, identityFor } from '../cache/key';
 import { processStartedAt, readTokenEntry, servable, type CachedToken } from '../cache/token-file';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
@@ -45,15 +45,17 @@ export async function lightGetToken(
     validateTokenOptions(options);
     if (!options.serverId) return miss;
     const { apiVersion, note } = readExecInfo(env.KUBERNETES_EXEC_INFO);
+    // Stamped before the identity reads them: a file changed in between fails the next stamp check.
+    const files = modeFor(options.loginMethod).identityFiles?.(env).map((file): [string, string] => [file, fileStamp(file)]);
     const key = cacheKey(identityFor(options, env));
     // After this run served a token itself: the next identical invocation is answered by bin/kubelogin's
-    // fast hit. Only a plain, quiet run goes in (no -v lines, no exec-info note, no forced refresh), one
-    // whose identity comes from the args and environment alone, with no secret among its flags.
+    // fast hit. Only a plain, quiet run goes in (no -v lines, no exec-info note, no forced refresh), with
+    // no secret among its flags.
     const index = (hit: IndexedHit) => {
-      if (parsed.verbosity > 0 || note || options.forceRefresh || modeFor(options.loginMethod).identityReadsFiles) return;
-      if (parsed.flags.some(([name]) => tokenFlag(name)?.secret) || indexedCacheDir(args, env) !== options.cacheDir) return;
+      if (parsed.verbosity > 0 || note || options.forceRefresh || parsed.flags.some(([name]) => tokenFlag(name)?.secret)) return;
+      if (indexedCacheDir(args, env) !== options.cacheDir) return;
       try {
-        rememberHit(options.cacheDir, invocationOf(args, env), hit);
+        rememberHit(options.cacheDir, invocationOf(args, env), files ? { ...hit, files } : hit);
       } catch {
         // best effort: a read-only or full disk costs the next run its fast hit, nothing else
       }

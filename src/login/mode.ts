@@ -38,11 +38,11 @@ export interface LoginMode<N extends string = string> {
   /** The cache key's mode-specific parts. */
   identity(o: TokenOptions, env: Env): IdentityParts;
   /**
-   * The identity also depends on files (az's or azd's signed-in account), not only on the args and the
-   * environment: such a mode never goes into the hit index (src/cache/hit-index.ts), whose entries are
-   * keyed by args and environment alone.
+   * The files identity() reads besides the args and the environment (az's or azd's signed-in account).
+   * A hit-index entry of this mode (src/cache/hit-index.ts) holds their stamps and serves only while
+   * each file is unchanged.
    */
-  identityReadsFiles?: true;
+  identityFiles?(env: Env): string[];
   /** convert-kubeconfig: the args after `get-token --login <m> --server-id <s> [--cache-dir <d>]`, in Azure/kubelogin's order. */
   convertArgs(v: ConvertValues, flags: ConvertFlags): string[];
   /** Secret flags convert-kubeconfig writes into the kubeconfig when they are given (it warns about them). */

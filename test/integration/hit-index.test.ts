@@ -9,6 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
 import { execCredentialOf, tokenOf } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
+import { FakeCli } from '../helpers/fake-az';
 import { runKubelogin, type EnvPatch } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -136,5 +137,37 @@ describe('the hit index', () => {
     assert.equal(fs.existsSync(index(dir)), false);
     tokenOf(await run(dir));
     assert.equal(grants(), 2, 'the next run signs in again');
+  });
+
+  describe('azurecli, whose identity reads az\'s profile', () => {
+    const SERVER = '6dae42f8-4368-4678-94ff-3960e28e3630';
+    const TEN = '7e7e7e7e-0000-4000-8000-000000000001';
+    const subs = (defaultSub: string) => ['a1', 'a2'].map((id) => ({ id: `7e7e7e7e-0000-4000-8000-0000000000${id}`, tenantId: TEN, user: 'dev@contoso.example', isDefault: id === defaultSub }));
+
+    it('is a fast hit while azureProfile.json is unchanged, and not after `az account set` rewrote it', async () => {
+      emu.addManagedIdentity({ clientId: '7e7e7e7e-0000-4000-8000-0000000000c1', systemAssigned: true });
+      const fake = new FakeCli(makeTempDir('kubelogin-az-'), { imdsUrl: emu.miUrl });
+      fake.signIn(subs('a1'));
+      const home = makeTempDir();
+      const out = path.join(makeTempDir(), 'modules.json');
+      const hook = path.join(path.dirname(out), 'hook.cjs');
+      fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));`);
+      const az = async () => {
+        const r = await runKubelogin(['get-token', '--login', 'azurecli', '--server-id', SERVER], { env: { ...fake.env(), HOME: home, NODE_OPTIONS: `--require ${hook}` }, timeoutMs: 25_000 });
+        const loaded = (JSON.parse(fs.readFileSync(out, 'utf8')) as string[]).filter((f) => f.includes(`${path.sep}dist${path.sep}`)).map((f) => path.basename(f));
+        return { token: tokenOf(r), fast: loaded.length === 1 && loaded[0] === 'kubelogin.cjs' };
+      };
+      const tokenCalls = () => fake.calls('az').filter((c) => c.args[1] === 'get-access-token').length;
+      const first = await az();
+      assert.deepEqual([(await az()).fast, (await az()).fast], [false, true], 'the light hit indexes it, the next is fast');
+      assert.equal(tokenCalls(), 1);
+      fake.signIn(subs('a2'));
+      const switched = await az();
+      assert.equal(switched.fast, false);
+      assert.notEqual(switched.token, first.token, 'the new account\'s token');
+      assert.equal(tokenCalls(), 2);
+      await az();
+      assert.equal((await az()).fast, true, 'indexed again with the new stamp');
+    });
   });
 });

@@ -11,19 +11,23 @@ export const azd = defineMode({
   kind: 'app',
   requires: [],
   identity: (_, env) => ({ authorityHost: '', clientId: '', extra: `azd:${azdSignIn(env)}` }),
-  identityReadsFiles: true,
+  identityFiles: (env) => [azdConfigPath(env)],
   convertArgs: (_, f) => flagOnly(f, 'tenant-id'),
   mayPrompt: false,
 });
+
+/** azd's config: $AZD_CONFIG_DIR/config.json, else ~/.azd/. */
+export function azdConfigPath(env: Env): string {
+  return join(env[ENV.azdConfigDir] || join(homeDir(env), '.azd'), 'config.json');
+}
 
 /**
  * azd's sign-in state, as cheaply as one stat: `azd auth login` and `azd auth logout` rewrite its
  * config.json, so a new mtime/size means a new key and a fresh `azd auth token` call.
  */
 export function azdSignIn(env: Env): string {
-  const dir = env[ENV.azdConfigDir] || join(homeDir(env), '.azd');
   try {
-    const st = statSync(join(dir, 'config.json'));
+    const st = statSync(azdConfigPath(env));
     return `${st.mtimeMs}:${st.size}`;
   } catch {
     return 'none';

@@ -8,11 +8,10 @@ import { describe, it } from 'node:test';
 import { SECRET_ENV, type Env } from '../../../src/cli/env';
 import { TOKEN_FLAGS } from '../../../src/cli/flags';
 import { resolveTokenOptions, validateTokenOptions, type SetFlags } from '../../../src/cli/options';
-import { hitIndexPath, indexedCacheDir, INVOCATION_ENV, invocationOf, lookupHit, rememberHit } from '../../../src/cache/hit-index';
+import { fileStamp, filesUnchanged, hitIndexPath, indexedCacheDir, INVOCATION_ENV, invocationOf, lookupHit, rememberHit } from '../../../src/cache/hit-index';
 import { cacheKey, identityFor } from '../../../src/cache/key';
 import { readExecInfo, V1, V1BETA1 } from '../../../src/kube/exec-credential';
 import { LOGIN_METHODS } from '../../../src/login/methods';
-import { modeFor } from '../../../src/login/select';
 import { makeTempDir } from '../../helpers/tmp';
 
 const KEY = 'a'.repeat(40);
@@ -28,7 +27,6 @@ function namesRead(): Set<string> {
   });
   const flagSets: SetFlags[] = [[], [['client-id', 'c'], ['tenant-id', 't']], [['use-azurerm-env-vars', true]], [['disable-environment-override', true]]];
   for (const login of LOGIN_METHODS) {
-    if (modeFor(login).identityReadsFiles) continue;
     for (const extra of flagSets) {
       const env = recorder({ HOME: '/home/u' });
       const { options } = resolveTokenOptions([['login', login], ['server-id', 's'], ...extra], env);
@@ -45,7 +43,7 @@ describe('the hit index', () => {
     const indexed = new Set<string>(INVOCATION_ENV);
     const missing = [...namesRead()].filter((n) => !secret.has(n) && !indexed.has(n));
     assert.deepEqual(missing, []);
-    const tableNames = new Set<string>(['HOME', 'KUBECACHEDIR', 'KUBERNETES_EXEC_INFO']);
+    const tableNames = new Set<string>(['HOME', 'KUBECACHEDIR', 'KUBERNETES_EXEC_INFO', 'AZURE_CONFIG_DIR', 'AZD_CONFIG_DIR']);
     for (const f of TOKEN_FLAGS) {
       const byLogin = Object.values(f.env?.byLogin ?? {}).flatMap((b) => b.names);
       for (const n of [...(f.env?.names ?? []), ...(f.env?.azurerm ?? []), ...(f.env?.own ?? []), ...byLogin]) tableNames.add(n);
@@ -54,7 +52,7 @@ describe('the hit index', () => {
   });
 
   it('leaves secrets out because they decide no identity: changing every secret variable keeps the key', () => {
-    for (const login of LOGIN_METHODS.filter((l) => !modeFor(l).identityReadsFiles)) {
+    for (const login of LOGIN_METHODS) {
       const key = (env: Env) => cacheKey(identityFor(resolveTokenOptions([['login', login], ['server-id', 's'], ['client-id', 'c'], ['tenant-id', 't']], env).options, env));
       const withSecrets = Object.fromEntries(SECRET_ENV.map((n) => [n, `value-of-${n}`]));
       assert.equal(key({ HOME: '/h', ...withSecrets }), key({ HOME: '/h' }), login);
@@ -107,6 +105,26 @@ describe('the hit index', () => {
     assert.equal(lookupHit(dir, inv(0)), undefined, 'the oldest went');
     const kept = Object.keys(JSON.parse(fs.readFileSync(hitIndexPath(dir), 'utf8')).hits).length;
     assert.ok(kept > 1 && kept <= 32, String(kept));
+  });
+
+  it('an entry of a mode whose identity reads files serves only while each file keeps its stamp', () => {
+    const dir = makeTempDir();
+    const profile = path.join(dir, 'azureProfile.json');
+    fs.writeFileSync(profile, '{"subscriptions":[{"id":"a","isDefault":true}]}');
+    const inv = invocationOf(['--login', 'azurecli'], {});
+    rememberHit(dir, inv, { key: KEY, apiVersion: V1, files: [[profile, fileStamp(profile)]] });
+    const hit = lookupHit(dir, inv)!;
+    assert.deepEqual(hit.files, [[profile, fileStamp(profile)]]);
+    assert.ok(filesUnchanged(hit));
+    fs.writeFileSync(profile, '{"subscriptions":[{"id":"b","isDefault":true}]}'); // az account set: same size, rewritten
+    assert.equal(filesUnchanged(hit), false);
+    fs.rmSync(profile);
+    assert.equal(fileStamp(profile), 'none');
+    assert.equal(filesUnchanged(hit), false);
+    assert.ok(filesUnchanged({ key: KEY, apiVersion: V1 }), 'no files: nothing to check');
+    const file = hitIndexPath(dir);
+    fs.writeFileSync(file, JSON.stringify({ v: 1, hits: { [inv]: { key: KEY, apiVersion: V1, files: [[profile]] } } }), { mode: 0o600 });
+    assert.equal(lookupHit(dir, inv), undefined, 'a malformed stamp list is no entry');
   });
 
   it('does not index an invocation too long to be worth the space', () => {
