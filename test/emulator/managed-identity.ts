@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Core } from './core';
 import { json, type Ctx, type Handler, type Reply } from './http';
-import { accessTokenClaims, guidFrom, nowSeconds } from './jwt';
+import { accessTokenClaims, guidFrom } from './jwt';
 import { resourceOf } from './scopes';
 import { DEFAULT_TENANT_ID } from './state';
 import type { ManagedIdentityRegistration } from './types';
@@ -33,13 +33,13 @@ async function tokenReply(core: Core, ctx: Ctx): Promise<Reply> {
   const resource = requested.endsWith('/.default') ? resourceOf(requested) : requested;
   const lifetime = core.state.tokenLifetimeSeconds;
   const objectId = mi.objectId ?? guidFrom(`mi|${mi.clientId}`);
-  const accessToken = await core.signer.sign(
-    accessTokenClaims({
-      issuerBase: core.url, tenantId: DEFAULT_TENANT_ID, audience: resource, clientId: mi.clientId, lifetimeSeconds: lifetime,
-      v1: false, appObjectId: objectId, extra: mi.resourceId ? { xms_mirid: mi.resourceId } : undefined,
-    }),
-  );
-  const now = nowSeconds();
+  const claims = accessTokenClaims({
+    issuerBase: core.url, tenantId: DEFAULT_TENANT_ID, audience: resource, clientId: mi.clientId, lifetimeSeconds: lifetime,
+    v1: false, appObjectId: objectId, extra: mi.resourceId ? { xms_mirid: mi.resourceId } : undefined,
+  });
+  const accessToken = await core.signer.sign(claims);
+  // The token's own iat, so expires_on is its exp to the second (a clock read after signing could be a second later).
+  const now = claims.iat!;
   const body: Record<string, string> = {
     access_token: accessToken,
     client_id: mi.clientId,
