@@ -8,7 +8,7 @@ import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openS
 import { dirname, join, resolve } from 'node:path';
 import type { Env } from '../cli/env';
 import { ensurePrivateDir, ownedByMe, RefusedFileError } from '../platform/files';
-import { homeDir } from '../platform/home';
+import { defaultCacheDirUnder, homeDir } from '../platform/home';
 
 /** Written when kubelogin creates (or adopts) a cache folder: the proof that it is kubelogin's to tighten and clean. */
 export const MARKER = '.kubelogin-cache';
@@ -40,7 +40,7 @@ export function cacheFolderReady(dir: string, env: Env): boolean {
 }
 
 export function isDefaultCacheDir(dir: string, env: Env): boolean {
-  return resolve(dir) === resolve(join(homeDir(env), '.kube', 'cache', 'kubelogin'));
+  return resolve(dir) === resolve(defaultCacheDirUnder(homeDir(env)));
 }
 
 /**

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import type { Env } from '../cli/env';
 import { V1, V1BETA1 } from '../kube/exec-credential';
 import { readSmallPrivateText, writeFileAtomic } from '../platform/files';
+import { defaultCacheDirUnder } from '../platform/home';
 
 /**
  * Every variable whose value can change get-token's cache key or its output, except secrets: the flags
@@ -99,7 +100,7 @@ export function indexedCacheDir(args: readonly string[], env: Env): string | und
     else if (arg.startsWith('--token-cache-dir=')) dir = arg.slice(18);
   }
   if (dir !== undefined) return dir;
-  return env.KUBECACHEDIR || (env.HOME ? join(env.HOME, '.kube', 'cache', 'kubelogin') : undefined);
+  return env.KUBECACHEDIR || (env.HOME ? defaultCacheDirUnder(env.HOME) : undefined);
 }
 
 function readEntries(cacheDir: string): Record<string, unknown> | undefined {

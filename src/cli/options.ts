@@ -2,7 +2,6 @@
 // that is *present* (even empty) overwrites the flag, unless --disable-environment-override. Which
 // flag sets which field, and which env vars override it, is the flags table's (cli/flags.ts).
 // Pure and dependency-free: the cache-hit path and the full CLI both call it.
-import { join } from 'node:path';
 import { UsageError } from '../errors';
 import type { LoginMethod } from '../login/methods';
 import { modeFor } from '../login/select';
@@ -10,7 +9,7 @@ import { cloudAuthorityHost } from './clouds';
 import { formatDuration, parseDuration } from './duration';
 import { ENV, SECRET_ENV, type Env } from './env';
 import { isCommandFlag, TOKEN_FLAGS, tokenFlag, type TokenFlag } from './flags';
-import { homeDir } from '../platform/home';
+import { defaultCacheDirUnder, homeDir } from '../platform/home';
 
 export interface TokenOptions {
   loginMethod: LoginMethod;
@@ -51,7 +50,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_ENVIRONMENT = 'AzurePublicCloud';
 
 export function defaultCacheDir(env: Env): string {
-  return env[ENV.kubeCacheDir] || join(homeDir(env), '.kube', 'cache', 'kubelogin');
+  return env[ENV.kubeCacheDir] || defaultCacheDirUnder(homeDir(env));
 }
 
 export interface Resolved {
