@@ -48,6 +48,13 @@ function run(args: string[], env: Record<string, string>, entry?: string[]) {
   return { ...r, modules: files, builtins };
 }
 
+/** The built-ins Node loads to run an empty script: what any hit is measured against. */
+function emptyScriptBuiltins(env: Record<string, string>): Set<string> {
+  const empty = path.join(makeTempDir(), 'empty.cjs');
+  fs.writeFileSync(empty, '');
+  return new Set(run([], env, [empty]).builtins);
+}
+
 /** What a hit the index does not know loads (the args below carry a secret flag: never indexed). */
 const LIGHT = ['dist/kubelogin.cjs', 'dist/main.cjs', 'dist/start.cjs'];
 
@@ -61,9 +68,7 @@ describe('the cache-hit path', () => {
   it('an indexed invocation is answered by dist/kubelogin.cjs alone, with the same bytes, loading no built-in an empty script does not', () => {
     const env = { HOME: makeTempDir() };
     warmCache(indexable, env);
-    const empty = path.join(makeTempDir(), 'empty.cjs');
-    fs.writeFileSync(empty, '');
-    const baseline = new Set(run([], env, [empty]).builtins);
+    const baseline = emptyScriptBuiltins(env);
     const first = run(indexable, env);
     assert.equal(first.status, 0, first.stderr);
     assert.deepEqual(bundles(first.modules), LIGHT, 'the first hit takes the light path, which indexes it');
@@ -93,9 +98,7 @@ describe('the cache-hit path', () => {
   it('the light path loads no Node built-in beyond an empty script\'s, except node:vm', () => {
     const env = { HOME: makeTempDir() };
     warmCache(args, env);
-    const empty = path.join(makeTempDir(), 'empty.cjs');
-    fs.writeFileSync(empty, '');
-    const baseline = new Set(run([], env, [empty]).builtins);
+    const baseline = emptyScriptBuiltins(env);
     const r = run(args, env);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.builtins.filter((m) => !baseline.has(m)), ['NativeModule vm']);
