@@ -17,6 +17,16 @@ const SERVER_ID = 'api://hit-index-cluster';
 const TENANT = 'tenant-hit-index';
 const SPN = { clientId: 'app-hit-index', secret: 'secret-hit-index-0123456789' };
 
+/** A preload (through NODE_OPTIONS, no part of the invocation) that records which dist/ bundles the last run loaded. */
+function bundleRecorder() {
+  const out = path.join(makeTempDir(), 'modules.json');
+  const hook = path.join(path.dirname(out), 'hook.cjs');
+  fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));`);
+  const bundles = () => (JSON.parse(fs.readFileSync(out, 'utf8')) as string[])
+    .filter((f) => f.includes(`${path.sep}dist${path.sep}`)).map((f) => path.basename(f)).sort();
+  return { env: { NODE_OPTIONS: `--require ${hook}` }, bundles };
+}
+
 describe('the hit index', () => {
   let emu: Emulator;
   before(async () => {
@@ -35,12 +45,9 @@ describe('the hit index', () => {
     runKubelogin(args(cacheDir, ...extra), { env: { ...emulatorEnv(emu), HOME: cacheDir, ...secretEnv, ...env } });
   /** The bundles a run loaded, through a preload (NODE_OPTIONS is no part of the invocation). */
   const loadedBy = async (cacheDir: string) => {
-    const out = path.join(makeTempDir(), 'modules.json');
-    const hook = path.join(path.dirname(out), 'hook.cjs');
-    fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));`);
-    const r = await run(cacheDir, [], { NODE_OPTIONS: `--require ${hook}` });
-    const files = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
-    return { r, bundles: files.filter((f) => f.includes(`${path.sep}dist${path.sep}`)).map((f) => path.basename(f)).sort() };
+    const recorder = bundleRecorder();
+    const r = await run(cacheDir, [], recorder.env);
+    return { r, bundles: recorder.bundles() };
   };
   const grants = () => emu.count({ endpoint: 'token', grantType: 'client_credentials' });
   const index = (cacheDir: string) => path.join(cacheDir, 'hits', 'index.json');
@@ -149,12 +156,10 @@ describe('the hit index', () => {
       const fake = new FakeCli(makeTempDir('kubelogin-az-'), { imdsUrl: emu.miUrl });
       fake.signIn(subs('a1'));
       const home = makeTempDir();
-      const out = path.join(makeTempDir(), 'modules.json');
-      const hook = path.join(path.dirname(out), 'hook.cjs');
-      fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));`);
+      const recorder = bundleRecorder();
       const az = async () => {
-        const r = await runKubelogin(['get-token', '--login', 'azurecli', '--server-id', SERVER], { env: { ...fake.env(), HOME: home, NODE_OPTIONS: `--require ${hook}` }, timeoutMs: 25_000 });
-        const loaded = (JSON.parse(fs.readFileSync(out, 'utf8')) as string[]).filter((f) => f.includes(`${path.sep}dist${path.sep}`)).map((f) => path.basename(f));
+        const r = await runKubelogin(['get-token', '--login', 'azurecli', '--server-id', SERVER], { env: { ...fake.env(), HOME: home, ...recorder.env }, timeoutMs: 25_000 });
+        const loaded = recorder.bundles();
         return { token: tokenOf(r), fast: loaded.length === 1 && loaded[0] === 'kubelogin.cjs' };
       };
       const tokenCalls = () => fake.calls('az').filter((c) => c.args[1] === 'get-access-token').length;
