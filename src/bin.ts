@@ -3,14 +3,15 @@
 // (src/commands/get-token-fast.ts) with nothing else loaded or parsed, as cheap as starting Node gets:
 // every byte here is compiled on every run. Anything else requires dist/start.cjs (src/start.ts),
 // which goes on with the PoP hit or dist/main.cjs.
-import { findIndexedHit, plainCredential, type FastHit } from './commands/get-token-fast';
+import { findIndexedHit, plainCredential, popCredential, type FastHit } from './commands/get-token-fast';
 import { writeStdout } from './platform/stdout';
 
 let found: FastHit | undefined;
 let credential: string | undefined;
 try {
   found = findIndexedHit(process.argv.slice(2), process.env);
-  if (found && found.hit.popClaims === undefined) credential = plainCredential(found, Date.now());
+  const popU = found?.hit.popU;
+  if (found) credential = popU === undefined ? plainCredential(found, Date.now()) : popCredential(found, popU, Date.now());
 } catch {
   // A fault here must never fail a run: the light path serves it, or reports it properly.
   found = undefined;

@@ -44,14 +44,15 @@ export interface IndexedHit {
   /** The identity's cache key: its token file, or its PoP entry. */
   key: string;
   apiVersion: string;
-  /** Set for a PoP identity: the --pop-claims each fresh PoP token is signed for. */
-  popClaims?: string;
+  /** Set for a PoP identity: the cluster (the `u` of --pop-claims) each fresh PoP token is signed for. */
+  popU?: string;
   /** The files the identity was read from (azurecli, azd) and their stamps (fileStamp) at that time. */
   files?: Array<[path: string, stamp: string]>;
 }
 
 export const HITS_FOLDER = 'hits';
-const INDEX_VERSION = 1;
+// 2: a PoP entry holds the cluster (`popU`), no longer the raw --pop-claims.
+export const INDEX_VERSION = 2;
 const MAX_INDEX_BYTES = 64 * 1024;
 const MAX_ENTRIES = 32;
 /** A longer invocation (KUBERNETES_EXEC_INFO with cluster info and its CA, say) is not worth the space. */
@@ -118,11 +119,11 @@ function asHit(v: unknown): IndexedHit | undefined {
   const e = v as Partial<IndexedHit> | null | undefined;
   if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || !KEY.test(e.key)) return undefined;
   if (e.apiVersion !== V1 && e.apiVersion !== V1BETA1) return undefined;
-  if (e.popClaims !== undefined && (typeof e.popClaims !== 'string' || !e.popClaims)) return undefined;
+  if (e.popU !== undefined && (typeof e.popU !== 'string' || !e.popU)) return undefined;
   const stamped = (f: unknown) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string';
   if (e.files !== undefined && (!Array.isArray(e.files) || !e.files.every(stamped))) return undefined;
-  const { key, apiVersion, popClaims, files } = e;
-  return { key, apiVersion, ...(popClaims !== undefined && { popClaims }), ...(files && { files }) };
+  const { key, apiVersion, popU, files } = e;
+  return { key, apiVersion, ...(popU !== undefined && { popU }), ...(files && { files }) };
 }
 
 /** The entry for this invocation, or undefined (none, or an index that is damaged or not ours). */

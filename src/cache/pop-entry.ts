@@ -54,11 +54,28 @@ export async function readPopEntry(file: string, key: string, cacheKey: () => Pr
       return { kind: 'bad', why: `${file} cannot be decrypted (${envelope.kid === keyId(k) ? 'it is damaged' : 'the keyring key changed'})` };
     }
   }
-  const entry = parsePopEntry(text);
-  if (!entry) return { kind: 'bad', why: `${file} does not hold an RSA key and a token` };
-  // A plain entry has no authenticated data: the identity inside it says whose it is.
-  if (entry.id !== key) return { kind: 'bad', why: `${file} belongs to another identity` };
+  const entry = entryFor(text, key);
+  if (typeof entry === 'string') return { kind: 'bad', why: `${file} ${entry}` };
   return { kind: 'ok', entry, writtenAt: read.mtimeMs };
+}
+
+/** The identity's entry in its opened text, or what is wrong with it. */
+function entryFor(text: string, key: string): PopEntry | string {
+  const entry = parsePopEntry(text);
+  if (!entry) return 'does not hold an RSA key and a token';
+  // A plain entry has no authenticated data: the identity inside it says whose it is.
+  return entry.id === key ? entry : 'belongs to another identity';
+}
+
+/**
+ * The entry in a file's text when it is plain (no keyring on this machine) and whole, for the fast hit
+ * (src/commands/get-token-fast.ts), which reads the file itself and has no keyring: anything else
+ * (sealed, damaged, another identity's) is undefined, for readPopEntry to tell apart.
+ */
+export function plainPopEntry(text: string, key: string): PopEntry | undefined {
+  const envelope = parseEnvelope(text);
+  const entry = envelope?.alg === 'none' ? entryFor(envelope.data, key) : undefined;
+  return typeof entry === 'object' ? entry : undefined;
 }
 
 function parsePopEntry(text: string): (PopEntry & { id: unknown }) | undefined {

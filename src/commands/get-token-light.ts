@@ -13,6 +13,7 @@ import { fileStamp, indexedCacheDir, invocationOf, rememberHit, type IndexedHit 
 import { cacheKey, identityFor } from '../cache/key';
 import { processStartedAt, readTokenEntry, servable, type CachedToken } from '../cache/token-file';
 import { formatExecCredential, readExecInfo } from '../kube/exec-credential';
+import { parsePopClaims } from '../login/pop';
 import { modeFor } from '../login/select';
 import { createLogger } from '../platform/log';
 
@@ -65,12 +66,13 @@ export async function lightGetToken(
       // Its own small bundle: node:crypto and the keyring module load only for PoP (see scripts/build.mjs).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { popCacheHit } = require('./pop.cjs') as typeof import('./get-token-pop-hit');
-      const { cacheDir, popClaims, loginMethod } = options;
+      const { cacheDir, loginMethod } = options;
       const { verbosity } = parsed;
-      const credential = await popCacheHit({ cacheDir, popClaims, loginMethod, key, apiVersion, env, now, verbosity, stderr });
+      const { u } = parsePopClaims(options.popClaims);
+      const credential = await popCacheHit({ cacheDir, u, loginMethod, key, apiVersion, env, now, verbosity, stderr });
       if (!credential) return miss;
       if (note && parsed.verbosity >= 1) stderr(`${note}\n`);
-      index({ key, apiVersion, popClaims });
+      index({ key, apiVersion, popU: u });
       return { hit: credential };
     }
     // --force-refresh: only a token fetched after this run began will do (one a parallel forced run got).

@@ -1,6 +1,10 @@
 // The PoP key and the signed PoP token (shape: KUBELOGIN.md §6) with node:crypto alone, so a cache hit
-// can sign a fresh token from the cached key without loading jose.
-import { createHash, createPrivateKey, generateKeyPair, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+// can sign a fresh token from the cached key without loading jose. bin/kubelogin's fast hit bundles
+// this module, so node:crypto is required on first use, not at load: a plain hit never loads it (~2.6 ms).
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 /** An RSA private key as a JWK (what the PoP cache stores, sealed). */
 export interface RsaPrivateJwk extends JsonWebKey {
@@ -19,14 +23,14 @@ const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
 
 export async function newPopKey(): Promise<RsaPrivateJwk> {
   const { privateKey } = await new Promise<{ privateKey: KeyObject }>((resolve, reject) =>
-    generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, priv) => (err ? reject(err) : resolve({ privateKey: priv }))),
+    crypto().generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, priv) => (err ? reject(err) : resolve({ privateKey: priv }))),
   );
   return privateKey.export({ format: 'jwk' }) as RsaPrivateJwk;
 }
 
 /** RFC 7638 SHA-256 thumbprint of the public key: the PoP `kid`. */
 export function popKid(key: Pick<RsaPrivateJwk, 'e' | 'n'>): string {
-  return createHash('sha256').update(JSON.stringify({ e: key.e, kty: 'RSA', n: key.n })).digest('base64url');
+  return crypto().createHash('sha256').update(JSON.stringify({ e: key.e, kty: 'RSA', n: key.n })).digest('base64url');
 }
 
 /** The token request's `req_cnf`: base64url of `{"kid":…,"xms_ksl":"sw"}`. */
@@ -37,6 +41,7 @@ export function popReqCnf(kid: string): string {
 /** Signs the access token into a PoP token for the cluster `u`: RS256, a fresh `ts` and nonce every time. */
 export function signPopToken(key: RsaPrivateJwk, at: string, u: string, now: number, kid = popKid(key)): string {
   const header = { typ: 'pop', alg: 'RS256', kid };
+  const { createPrivateKey, randomUUID, sign } = crypto();
   const payload = { at, ts: Math.floor(now / 1000), u, cnf: { jwk: { e: key.e, kty: 'RSA', n: key.n, alg: 'RS256', kid } }, nonce: randomUUID().replace(/-/g, '') };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   const signature = sign('sha256', Buffer.from(input), createPrivateKey({ key, format: 'jwk' }));

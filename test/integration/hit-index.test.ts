@@ -9,6 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../emulator';
 import { execCredentialOf, tokenOf } from '../helpers/assert';
 import { emulatorEnv } from '../helpers/env';
+import { bundleRecorder } from '../helpers/bundle-recorder';
 import { FakeCli } from '../helpers/fake-az';
 import { runKubelogin, type EnvPatch } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
@@ -16,16 +17,6 @@ import { makeTempDir } from '../helpers/tmp';
 const SERVER_ID = 'api://hit-index-cluster';
 const TENANT = 'tenant-hit-index';
 const SPN = { clientId: 'app-hit-index', secret: 'secret-hit-index-0123456789' };
-
-/** A preload (through NODE_OPTIONS, no part of the invocation) that records which dist/ bundles the last run loaded. */
-function bundleRecorder() {
-  const out = path.join(makeTempDir(), 'modules.json');
-  const hook = path.join(path.dirname(out), 'hook.cjs');
-  fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));`);
-  const bundles = () => (JSON.parse(fs.readFileSync(out, 'utf8')) as string[])
-    .filter((f) => f.includes(`${path.sep}dist${path.sep}`)).map((f) => path.basename(f)).sort();
-  return { env: { NODE_OPTIONS: `--require ${hook}` }, bundles };
-}
 
 describe('the hit index', () => {
   let emu: Emulator;

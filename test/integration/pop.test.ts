@@ -13,6 +13,7 @@ import { startEmulator, type Emulator, type RequestRecord } from '../emulator';
 import { startApiServer, type ApiServer } from '../fake-apiserver';
 import { execCredentialOf, oneErrorLine } from '../helpers/assert';
 import { makeClientCertificate, type ClientCertificate } from '../helpers/certs';
+import { bundleRecorder } from '../helpers/bundle-recorder';
 import { emulatorEnv } from '../helpers/env';
 import { execUser, writeKubeconfig } from '../helpers/kubeconfig';
 import { postForm, request } from '../helpers/http';
@@ -145,6 +146,41 @@ describe('get-token --pop-enabled', () => {
     const firstPayload = b64json(execCredentialOf(await getToken('spn (secret)', { cacheDir, env: keyring })).status.token.split('.')[1]);
     assert.notEqual(payload.nonce, firstPayload.nonce, 'a fresh nonce every time');
     assert.equal(payload.u, ARM_ID);
+  });
+
+  describe('an invocation the hit index knows (the secret in the environment, as kubeconfigs run it in CI)', () => {
+    const run = (cacheDir: string, env: EnvPatch = {}) => runKubelogin(['get-token', '--login', 'spn', '--client-id', SECRET_APP, '--tenant-id', TENANT,
+      '--server-id', SERVER_ID, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, '--pop-enabled', '--pop-claims', `u=${ARM_ID}`],
+    { env: { ...emulatorEnv(emu), HOME: cacheDir, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SECRET, ...env } });
+    /** A miss, a light hit (which indexes the invocation), then the run under test, whose bundles are recorded. */
+    async function thirdRun(env: EnvPatch) {
+      const cacheDir = makeTempDir();
+      const first = await checkPopToken(execCredentialOf(await run(cacheDir, env)).status, tokenRequests()[0]);
+      const light = execCredentialOf(await run(cacheDir, env)).status;
+      assert.ok(fs.existsSync(path.join(cacheDir, 'hits', 'index.json')), 'the light hit indexed the invocation');
+      const recorder = bundleRecorder();
+      const r = await run(cacheDir, { ...env, ...recorder.env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const { status } = execCredentialOf(r);
+      // Valid for the same request's key and access token: signed now, with a nonce of its own.
+      assert.equal((await checkPopToken(status, tokenRequests()[0])).kid, first.kid);
+      assert.notEqual(b64json(status.token.split('.')[1]).nonce, b64json(light.token.split('.')[1]).nonce);
+      assert.equal(tokenRequests().length, 1, 'one token request in all');
+      return { bundles: recorder.bundles(), file: popFiles(cacheDir)[0] };
+    }
+
+    test('a plain entry (no keyring) is signed by bin/kubelogin\'s fast hit alone', async () => {
+      const { bundles, file } = await thirdRun({});
+      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).alg, 'none');
+      assert.deepEqual(bundles, ['kubelogin.cjs']);
+    });
+
+    test('a sealed entry (a keyring) is left by the fast hit to dist/pop.cjs, which opens it with the keyring\'s key', { skip: !process.env.DBUS_SESSION_BUS_ADDRESS && 'no Secret Service session (npm test runs one)' }, async () => {
+      const { bundles, file } = await thirdRun({ DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS });
+      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).alg, 'A256GCM');
+      assert.deepEqual(bundles, ['kubelogin.cjs', 'pop.cjs', 'start.cjs']);
+    });
   });
 
   test('--force-refresh skips the cached PoP token: a new request and a new key', async () => {
@@ -361,16 +397,26 @@ describe('kubectl with a PoP exec user (spn) against an API server that checks P
     assert.ok(emu.count({ endpoint: 'token', tokenType: 'pop' }) >= 1);
   });
 
-  test('the next kubectl command presents a PoP token signed with the cached key, and the API server accepts it', async () => {
+  test('the next kubectl commands present PoP tokens signed with the cached key (the third by the fast hit), and the API server accepts them', async () => {
     const config = kubeconfig('cached', ARM_ID);
-    const first = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: config, env: emulatorEnv(emu), timeoutMs: 30_000 });
+    // One HOME for the three commands, as a user has: HOME is part of the invocation the hit index keys.
+    const env = { ...emulatorEnv(emu), HOME: makeTempDir() };
+    const first = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: config, env, timeoutMs: 30_000 });
     assert.equal(first.code, 0, first.stderr);
     const requests = emu.count({ endpoint: 'token' });
-    const r = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: config, env: emulatorEnv(emu), timeoutMs: 30_000 });
+    const r = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: config, env, timeoutMs: 30_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(emu.count({ endpoint: 'token' }), requests, 'no token request for the second command');
     const seen = api.requests.filter((q) => q.path === '/api/v1/namespaces').at(-1)!;
     assert.deepEqual([seen.status, seen.pop, seen.u, seen.aud], [200, true, ARM_ID, SERVER_ID]);
+    // The second command's light hit indexed the invocation: the third is signed by bin/kubelogin alone.
+    const recorder = bundleRecorder();
+    const third = await runKubectl(['get', 'namespaces', '-o', 'name'], { kubeconfig: config, env: { ...env, ...recorder.env }, timeoutMs: 30_000 });
+    assert.equal(third.code, 0, third.stderr);
+    assert.deepEqual(recorder.bundles(), ['kubelogin.cjs']);
+    assert.equal(emu.count({ endpoint: 'token' }), requests);
+    const last = api.requests.filter((q) => q.path === '/api/v1/namespaces').at(-1)!;
+    assert.deepEqual([last.status, last.pop, last.u, last.aud], [200, true, ARM_ID, SERVER_ID]);
   });
 
   test('a PoP token for another cluster (u) is refused', async () => {

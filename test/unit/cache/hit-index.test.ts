@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { SECRET_ENV, type Env } from '../../../src/cli/env';
 import { TOKEN_FLAGS } from '../../../src/cli/flags';
 import { resolveTokenOptions, validateTokenOptions, type SetFlags } from '../../../src/cli/options';
-import { fileStamp, filesUnchanged, hitIndexPath, indexedCacheDir, INVOCATION_ENV, invocationOf, lookupHit, rememberHit } from '../../../src/cache/hit-index';
+import { fileStamp, filesUnchanged, hitIndexPath, INDEX_VERSION, indexedCacheDir, INVOCATION_ENV, invocationOf, lookupHit, rememberHit } from '../../../src/cache/hit-index';
 import { cacheKey, identityFor } from '../../../src/cache/key';
 import { readExecInfo, V1, V1BETA1 } from '../../../src/kube/exec-credential';
 import { LOGIN_METHODS } from '../../../src/login/methods';
@@ -92,8 +92,8 @@ describe('the hit index', () => {
     const before = fs.statSync(hitIndexPath(dir)).ino;
     rememberHit(dir, inv, { key: KEY, apiVersion: V1 });
     assert.equal(fs.statSync(hitIndexPath(dir)).ino, before, 'not rewritten');
-    rememberHit(dir, inv, { key: KEY, apiVersion: V1BETA1, popClaims: 'u=host' });
-    assert.deepEqual(lookupHit(dir, inv), { key: KEY, apiVersion: V1BETA1, popClaims: 'u=host' });
+    rememberHit(dir, inv, { key: KEY, apiVersion: V1BETA1, popU: 'host' });
+    assert.deepEqual(lookupHit(dir, inv), { key: KEY, apiVersion: V1BETA1, popU: 'host' });
   });
 
   it('keeps the newest 32 entries and stays under its size bound', () => {
@@ -123,7 +123,8 @@ describe('the hit index', () => {
     assert.equal(filesUnchanged(hit), false);
     assert.ok(filesUnchanged({ key: KEY, apiVersion: V1 }), 'no files: nothing to check');
     const file = hitIndexPath(dir);
-    fs.writeFileSync(file, JSON.stringify({ v: 1, hits: { [inv]: { key: KEY, apiVersion: V1, files: [[profile]] } } }), { mode: 0o600 });
+    const hits = { [inv]: { key: KEY, apiVersion: V1, files: [[profile]] } };
+    fs.writeFileSync(file, JSON.stringify({ v: INDEX_VERSION, hits }), { mode: 0o600 });
     assert.equal(lookupHit(dir, inv), undefined, 'a malformed stamp list is no entry');
   });
 
@@ -135,10 +136,10 @@ describe('the hit index', () => {
   });
 
   /** An index that would answer `inv`, were it read: each case spoils it one way. */
-  const good = (inv: string) => JSON.stringify({ v: 1, hits: { [inv]: { key: KEY, apiVersion: V1 } } });
+  const good = (inv: string) => JSON.stringify({ v: INDEX_VERSION, hits: { [inv]: { key: KEY, apiVersion: V1 } } });
   const damaged: Array<[string, (file: string, inv: string) => void]> = [
     ['not JSON', (f, inv) => fs.writeFileSync(f, good(inv).slice(0, -3), { mode: 0o600 })],
-    ['another version', (f, inv) => fs.writeFileSync(f, good(inv).replace('"v":1', '"v":2'), { mode: 0o600 })],
+    ['another version', (f, inv) => fs.writeFileSync(f, good(inv).replace(`"v":${INDEX_VERSION}`, `"v":${INDEX_VERSION + 1}`), { mode: 0o600 })],
     ['a key that is a path', (f, inv) => fs.writeFileSync(f, good(inv).replace(KEY, '../../../etc/passwd'), { mode: 0o600 })],
     ['an unknown apiVersion', (f, inv) => fs.writeFileSync(f, good(inv).replace(V1, 'v9'), { mode: 0o600 })],
     ['readable by others', (f, inv) => fs.writeFileSync(f, good(inv), { mode: 0o644 })],

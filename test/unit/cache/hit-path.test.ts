@@ -170,7 +170,7 @@ describe('the cache-hit path', () => {
     assert.equal(fs.readFileSync(log, 'utf8'), 'EAGAIN\n', 'the plugin met the full pipe');
   });
 
-  it('a PoP hit signs with the cached key loading only dist/pop.cjs besides (no heavy bundle, no jose)', async () => {
+  it('a PoP hit signs with the cached key: the light path through dist/pop.cjs, then the fast hit alone (no heavy bundle, no jose)', async () => {
     const env = { HOME: makeTempDir() };
     const popArgs = [...indexable, '--pop-enabled', '--pop-claims', 'u=/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c'];
     const o = resolveTokenOptions(lightParse(popArgs)!.flags, env).options;
@@ -191,7 +191,14 @@ describe('the cache-hit path', () => {
     assert.equal(again.status, 0, again.stderr);
     assert.notEqual(JSON.parse(again.stdout).status.token, token, 'a fresh PoP token each run');
     assert.equal(JSON.parse(Buffer.from(JSON.parse(again.stdout).status.token.split('.')[1], 'base64url').toString('utf8')).at, 'cached-pop-access-token');
-    assert.deepEqual(bundles(again.modules), ['dist/kubelogin.cjs', 'dist/pop.cjs', 'dist/start.cjs']);
+    assert.deepEqual(bundles(again.modules), ['dist/kubelogin.cjs'], 'signed by the fast hit alone');
+    // Beyond an empty script's built-ins, only what node:crypto itself loads: signing needs it, nothing else does.
+    const withCrypto = path.join(makeTempDir(), 'crypto.cjs');
+    fs.writeFileSync(withCrypto, "require('node:crypto');");
+    const cryptoBuiltins = new Set(run([], env, [withCrypto]).builtins);
+    const extra = again.builtins.filter((m) => !emptyScriptBuiltins(env).has(m));
+    assert.ok(extra.includes('NativeModule crypto'), extra.join(', '));
+    assert.deepEqual(extra.filter((m) => !cryptoBuiltins.has(m)), []);
   });
 
   it('the same hook sees dist/heavy.cjs on a miss (the check can fail)', () => {
