@@ -1,8 +1,8 @@
 // bin/kubelogin is a link to dist/kubelogin.cjs, this file built: the process's first code and, like
 // src/main.ts, a process boundary. A cache hit the hit index knows is answered here
-// (src/commands/get-token-fast.ts) with nothing else loaded or parsed, as cheap as starting Node gets:
-// every byte here is compiled on every run. Anything else requires dist/start.cjs (src/start.ts),
-// which goes on with the PoP hit or dist/main.cjs.
+// (src/commands/get-token-fast.ts) with nothing else loaded or parsed (a PoP hit loads node:crypto to
+// sign), as cheap as starting Node gets: every byte here is compiled on every run. Anything else
+// requires dist/start.cjs (src/start.ts), which goes on with a sealed PoP entry or dist/main.cjs.
 import { findIndexedHit, plainCredential, popCredential, type FastHit } from './commands/get-token-fast';
 import { writeStdout } from './platform/stdout';
 

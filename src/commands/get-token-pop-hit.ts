@@ -1,9 +1,9 @@
-// The PoP cache hit, bundled alone as dist/pop.cjs and loaded only for --pop-enabled (for an indexed
-// invocation whose entry is sealed by dist/start.cjs right after the fast hit, else by the light
-// bundle): reads the identity's key + access token and signs a fresh PoP token with node:crypto,
-// without the network, jose, MSAL or the heavy bundle. The keyring is asked only when the entry is
-// encrypted (a desktop with a Secret Service); anything unusual is a miss for the full path. A plain
-// entry of an indexed invocation never comes here: bin/kubelogin's fast hit signs it itself.
+// The PoP cache hit, bundled alone as dist/pop.cjs and loaded only for --pop-enabled (by dist/start.cjs
+// right after the fast hit for an indexed invocation whose entry is sealed, else by the light bundle):
+// reads the identity's key + access token and signs a fresh PoP token with node:crypto, without the
+// network, jose, MSAL or the heavy bundle. The keyring is asked only when the entry is encrypted (a
+// desktop with a Secret Service); anything unusual is a miss for the full path. A plain entry of an
+// indexed invocation never comes here: bin/kubelogin's fast hit signs it itself.
 import type { Env } from '../cli/env';
 import { loadEncryptionKey } from '../cache/keyring';
 import { popFilePath, readPopEntry } from '../cache/pop-entry';
