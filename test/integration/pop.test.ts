@@ -152,12 +152,17 @@ describe('get-token --pop-enabled', () => {
     const run = (cacheDir: string, env: EnvPatch = {}) => runKubelogin(['get-token', '--login', 'spn', '--client-id', SECRET_APP, '--tenant-id', TENANT,
       '--server-id', SERVER_ID, '--authority-host', emu.authorityHost, '--cache-dir', cacheDir, '--pop-enabled', '--pop-claims', `u=${ARM_ID}`],
     { env: { ...emulatorEnv(emu), HOME: cacheDir, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET: SECRET, ...env } });
-    /** A miss, a light hit (which indexes the invocation), then the run under test, whose bundles are recorded. */
-    async function thirdRun(env: EnvPatch) {
+    /** A miss, then a light hit, which indexes the invocation: the cache folder, the first PoP token's check, the entry. */
+    async function indexedPop(env: EnvPatch = {}) {
       const cacheDir = makeTempDir();
       const first = await checkPopToken(execCredentialOf(await run(cacheDir, env)).status, tokenRequests()[0]);
       const light = execCredentialOf(await run(cacheDir, env)).status;
       assert.ok(fs.existsSync(path.join(cacheDir, 'hits', 'index.json')), 'the light hit indexed the invocation');
+      return { cacheDir, first, light, file: popFiles(cacheDir)[0] };
+    }
+    /** The run after indexedPop, whose bundles are recorded: a valid PoP token from the same key and access token. */
+    async function thirdRun(env: EnvPatch) {
+      const { cacheDir, first, light, file } = await indexedPop(env);
       const recorder = bundleRecorder();
       const r = await run(cacheDir, { ...env, ...recorder.env });
       assert.equal(r.code, 0, r.stderr);
@@ -167,13 +172,36 @@ describe('get-token --pop-enabled', () => {
       assert.equal((await checkPopToken(status, tokenRequests()[0])).kid, first.kid);
       assert.notEqual(b64json(status.token.split('.')[1]).nonce, b64json(light.token.split('.')[1]).nonce);
       assert.equal(tokenRequests().length, 1, 'one token request in all');
-      return { bundles: recorder.bundles(), file: popFiles(cacheDir)[0] };
+      return { bundles: recorder.bundles(), file };
     }
 
     test('a plain entry (no keyring) is signed by bin/kubelogin\'s fast hit alone', async () => {
       const { bundles, file } = await thirdRun({});
       assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).alg, 'none');
       assert.deepEqual(bundles, ['kubelogin.cjs']);
+    });
+
+    test('an indexed entry within 5 minutes of expiry is renewed: one request, a new key', async () => {
+      const { cacheDir, first, file } = await indexedPop();
+      const envelope = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const data = JSON.stringify({ ...JSON.parse(envelope.data), expiresOn: Date.now() + 60_000 });
+      fs.writeFileSync(file, JSON.stringify({ ...envelope, data }), { mode: 0o600 });
+      emu.reset();
+      const r = await run(cacheDir);
+      assert.equal(tokenRequests().length, 1);
+      const renewed = await checkPopToken(execCredentialOf(r).status, tokenRequests()[0]);
+      assert.notEqual(renewed.kid, first.kid);
+    });
+
+    test('an indexed entry torn in half is a miss with one warning and a new key, never a failed run', async () => {
+      const { cacheDir, first, file } = await indexedPop();
+      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+      emu.reset();
+      const r = await run(cacheDir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^warning: .*damaged or of an unknown version/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.notEqual((await checkPopToken(execCredentialOf(r).status, tokenRequests()[0])).kid, first.kid);
     });
 
     test('a sealed entry (a keyring) is left by the fast hit to dist/pop.cjs, which opens it with the keyring\'s key', { skip: !process.env.DBUS_SESSION_BUS_ADDRESS && 'no Secret Service session (npm test runs one)' }, async () => {
