@@ -11,6 +11,7 @@ import { loadEncryptionKey } from './keyring';
 import { waitForIdentityLock, type WaitOutcome } from './early-lock';
 import { cacheFolderGate } from './folder';
 import { msalCachePlugin } from './msal-plugin';
+import { popKeySigns } from '../login/pop-token';
 import { popFilePath, readPopEntry, sealPopEntry, type PopEntry } from './pop-entry';
 import { cacheReport } from './report';
 import { servable } from './token-file';
@@ -61,7 +62,9 @@ export function openPopStore(cacheDir: string, key: string, deps: PopStoreDeps):
       if (read.kind === 'bad') return void report.problem(`not using the cached PoP key: ${read.why}; making a new one`);
       if (read.kind === 'locked') return void log.v(1, `cache: ${file} is encrypted with the OS keyring's key, which is not reachable now; making a new PoP key`);
       if (read.kind === 'absent') return undefined;
-      return servable(read, now(), deps.since);
+      const entry = servable(read, now(), deps.since);
+      if (entry && !popKeySigns(entry.key)) return void report.problem(`not using the cached PoP key: ${file} holds a key that does not sign; making a new one`);
+      return entry;
     },
     lock(deadline, loginMethod) {
       if (!usable()) return Promise.resolve({ state: 'failed-open' });

@@ -41,9 +41,34 @@ export function popReqCnf(kid: string): string {
 /** Signs the access token into a PoP token for the cluster `u`: RS256, a fresh `ts` and nonce every time. */
 export function signPopToken(key: RsaPrivateJwk, at: string, u: string, now: number, kid = popKid(key)): string {
   const header = { typ: 'pop', alg: 'RS256', kid };
-  const { createPrivateKey, randomUUID, sign } = crypto();
-  const payload = { at, ts: Math.floor(now / 1000), u, cnf: { jwk: { e: key.e, kty: 'RSA', n: key.n, alg: 'RS256', kid } }, nonce: randomUUID().replace(/-/g, '') };
+  const payload = { at, ts: Math.floor(now / 1000), u, cnf: { jwk: { e: key.e, kty: 'RSA', n: key.n, alg: 'RS256', kid } }, nonce: crypto().randomUUID().replace(/-/g, '') };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-  const signature = sign('sha256', Buffer.from(input), createPrivateKey({ key, format: 'jwk' }));
-  return `${input}.${signature.toString('base64url')}`;
+  return `${input}.${rs256(key, Buffer.from(input)).toString('base64url')}`;
+}
+
+/**
+ * Whether the key signs what its own public half verifies. A damaged key can still parse: an empty
+ * modulus signs to nothing, a damaged one to a signature the cluster refuses. The PoP store (the
+ * miss path, where a refused entry lands) checks this and treats such an entry as damaged: a new key.
+ */
+export function popKeySigns(key: RsaPrivateJwk): boolean {
+  const { createPrivateKey, createPublicKey, verify } = crypto();
+  try {
+    const data = Buffer.from('kubelogin PoP key check');
+    return verify('sha256', data, createPublicKey(createPrivateKey({ key, format: 'jwk' })), rs256(key, data));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * RS256 over `data`. A signature that is not as long as the modulus (an empty or cut modulus) throws,
+ * so no hit prints an unsigned token; the full verification (popKeySigns, ~0.15 ms on a hit's first
+ * call) is the miss path's, as a token file's content is trusted once its file passes the checks.
+ */
+function rs256(key: RsaPrivateJwk, data: Buffer): Buffer {
+  const { createPrivateKey, sign } = crypto();
+  const signature = sign('sha256', data, createPrivateKey({ key, format: 'jwk' }));
+  if (signature.length < 256 || signature.length !== Buffer.from(key.n, 'base64url').length) throw new Error('the PoP key is damaged: its signature is not as long as its modulus');
+  return signature;
 }

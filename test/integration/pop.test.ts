@@ -101,6 +101,12 @@ async function checkPopToken(status: { token: string; expirationTimestamp: strin
 }
 
 const tokenRequests = () => emu.requests.filter((q) => q.endpoint === 'token');
+/** Rewrites a plain entry's key so that it still parses but signs to an empty signature. */
+function emptyModulus(file: string): void {
+  const envelope = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const entry = JSON.parse(envelope.data);
+  fs.writeFileSync(file, JSON.stringify({ ...envelope, data: JSON.stringify({ ...entry, key: { ...entry.key, n: 'AAAA', d: 'AAAA' } }) }), { mode: 0o600 });
+}
 
 describe('get-token --pop-enabled', () => {
   const grants: Record<string, string> = { 'spn (secret)': 'client_credentials', 'spn (certificate)': 'client_credentials', ropc: 'password', interactive: 'authorization_code' };
@@ -193,16 +199,22 @@ describe('get-token --pop-enabled', () => {
       assert.notEqual(renewed.kid, first.kid);
     });
 
-    test('an indexed entry torn in half is a miss with one warning and a new key, never a failed run', async () => {
-      const { cacheDir, first, file } = await indexedPop();
-      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-      emu.reset();
-      const r = await run(cacheDir);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /^warning: .*damaged or of an unknown version/);
-      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-      assert.notEqual((await checkPopToken(execCredentialOf(r).status, tokenRequests()[0])).kid, first.kid);
-    });
+    const harms: Array<[string, (file: string) => void, RegExp]> = [
+      ['torn in half', (file) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2)), /damaged or of an unknown version/],
+      ['whole, with a key whose modulus is empty', emptyModulus, /holds a key that does not sign/],
+    ];
+    for (const [name, harm, warning] of harms) {
+      test(`an indexed entry ${name} is a miss with one warning and a new key, never a failed run or an unsigned token`, async () => {
+        const { cacheDir, first, file } = await indexedPop();
+        harm(file);
+        emu.reset();
+        const r = await run(cacheDir);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, new RegExp(`^warning: .*${warning.source}`));
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+        assert.notEqual((await checkPopToken(execCredentialOf(r).status, tokenRequests()[0])).kid, first.kid);
+      });
+    }
 
     test('a sealed entry (a keyring) is left by the fast hit to dist/pop.cjs, which opens it with the keyring\'s key', { skip: !process.env.DBUS_SESSION_BUS_ADDRESS && 'no Secret Service session (npm test runs one)' }, async () => {
       const { bundles, file } = await thirdRun({ DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS });
@@ -260,6 +272,7 @@ describe('get-token --pop-enabled', () => {
   });
 
   const damage: Array<[string, (file: string, cacheDir: string) => void | Promise<void>, RegExp]> = [
+    ['a whole entry whose key has an empty modulus (OpenSSL signs it to nothing)', emptyModulus, /holds a key that does not sign/],
     ['torn (cut in half)', (file) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2)), /damaged or of an unknown version/],
     ['empty', (file) => fs.writeFileSync(file, ''), /damaged or of an unknown version/],
     ['another identity\'s entry (copied over)', async (file) => {

@@ -6,7 +6,7 @@ import type { TokenOptions } from '../../../src/cli/options';
 import { UsageError } from '../../../src/errors';
 import { popApplies } from '../../../src/cli/options';
 import { parsePopClaims, startPop } from '../../../src/login/pop';
-import { newPopKey, popKid, popReqCnf, signPopToken, type RsaPrivateJwk } from '../../../src/login/pop-token';
+import { newPopKey, popKeySigns, popKid, popReqCnf, signPopToken, type RsaPrivateJwk } from '../../../src/login/pop-token';
 import type { LoginContext } from '../../../src/login/types';
 import { createLogger } from '../../../src/platform/log';
 
@@ -139,6 +139,19 @@ describe('PoP key and token (node:crypto)', () => {
     const token = await a.sign('at', 'u');
     const otherJwk = b64json((await b.sign('at', 'u')).split('.')[1]).cnf.jwk;
     await assert.rejects(jwtVerify(token, await importJWK(otherJwk, 'RS256')));
+  });
+
+  test('a damaged key that still parses: an empty modulus never signs a token, a damaged one fails the key check', async () => {
+    const jwk = await newPopKey();
+    assert.equal(popKeySigns(jwk), true);
+    // OpenSSL signs with an empty modulus to an empty signature: a token ending in "." must never be printed.
+    const empty = { ...jwk, n: 'AAAA', d: 'AAAA' };
+    assert.throws(() => signPopToken(empty, 'at', ARM_ID, Date.now()), /not as long as its modulus/);
+    assert.equal(popKeySigns(empty), false);
+    // One character of the modulus changed: still a 2048-bit key that signs, but not one its public half verifies.
+    const i = 100;
+    const flipped = { ...jwk, n: jwk.n.slice(0, i) + (jwk.n[i] === 'A' ? 'B' : 'A') + jwk.n.slice(i + 1) };
+    assert.equal(popKeySigns(flipped), false);
   });
 
   test('every signature has its own nonce', async () => {
