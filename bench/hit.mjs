@@ -119,7 +119,7 @@ const e = JSON.parse(JSON.parse(fs.readFileSync(${JSON.stringify(popFile)}, 'utf
 const c = require('crypto');
 const b = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const input = b({ typ: 'pop', alg: 'RS256', kid: e.kid }) + '.' + b({ at: e.token, ts: Math.floor(Date.now() / 1000), u: 'x', cnf: { jwk: { e: e.key.e, kty: 'RSA', n: e.key.n, alg: 'RS256', kid: e.kid } }, nonce: c.randomBytes(16).toString('hex') });
-const token = input + '.' + c.sign('sha256', Buffer.from(input), c.createPrivateKey({ key: e.key, format: 'jwk' })).toString('base64url');
+const token = input + '.' + c.sign('sha256', Buffer.from(input), { key: e.key, format: 'jwk' }).toString('base64url');
 fs.writeSync(1, JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', spec: { interactive: false }, status: { expirationTimestamp: new Date(e.expiresOn).toISOString(), token } }) + '\\n');
 `, { mode: 0o755 });
   return [{ name: 'pop floor', file: popFloor, argv: [], check }, { name: 'pop', file: bin, argv: popArgs, target: 1.3, check }];
