@@ -5,13 +5,13 @@
 import type { ICachePlugin } from '@azure/msal-node';
 import { statSync } from 'node:fs';
 import type { Env } from '../cli/env';
+import { popKeySigns } from '../login/pop-token';
 import { writeFileAtomic } from '../platform/files';
 import type { Logger } from '../platform/log';
 import { loadEncryptionKey } from './keyring';
 import { waitForIdentityLock, type WaitOutcome } from './early-lock';
 import { cacheFolderGate } from './folder';
 import { msalCachePlugin } from './msal-plugin';
-import { popKeySigns } from '../login/pop-token';
 import { popFilePath, readPopEntry, sealPopEntry, type PopEntry } from './pop-entry';
 import { cacheReport } from './report';
 import { servable } from './token-file';
