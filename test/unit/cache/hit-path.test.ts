@@ -48,11 +48,11 @@ function run(args: string[], env: Record<string, string>, entry?: string[]) {
   return { ...r, modules: files, builtins };
 }
 
-/** The built-ins Node loads to run an empty script: what any hit is measured against. */
-function emptyScriptBuiltins(env: Record<string, string>): Set<string> {
-  const empty = path.join(makeTempDir(), 'empty.cjs');
-  fs.writeFileSync(empty, '');
-  return new Set(run([], env, [empty]).builtins);
+/** The built-ins Node loads to run a script of `source`; an empty one is what any hit is measured against. */
+function scriptBuiltins(env: Record<string, string>, source = ''): Set<string> {
+  const script = path.join(makeTempDir(), 'script.cjs');
+  fs.writeFileSync(script, source);
+  return new Set(run([], env, [script]).builtins);
 }
 
 /** What a hit the index does not know loads (the args below carry a secret flag: never indexed). */
@@ -68,7 +68,7 @@ describe('the cache-hit path', () => {
   it('an indexed invocation is answered by dist/kubelogin.cjs alone, with the same bytes, loading no built-in an empty script does not', () => {
     const env = { HOME: makeTempDir() };
     warmCache(indexable, env);
-    const baseline = emptyScriptBuiltins(env);
+    const baseline = scriptBuiltins(env);
     const first = run(indexable, env);
     assert.equal(first.status, 0, first.stderr);
     assert.deepEqual(bundles(first.modules), LIGHT, 'the first hit takes the light path, which indexes it');
@@ -98,7 +98,7 @@ describe('the cache-hit path', () => {
   it('the light path loads no Node built-in beyond an empty script\'s, except node:vm', () => {
     const env = { HOME: makeTempDir() };
     warmCache(args, env);
-    const baseline = emptyScriptBuiltins(env);
+    const baseline = scriptBuiltins(env);
     const r = run(args, env);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.builtins.filter((m) => !baseline.has(m)), ['NativeModule vm']);
@@ -193,10 +193,9 @@ describe('the cache-hit path', () => {
     assert.equal(JSON.parse(Buffer.from(JSON.parse(again.stdout).status.token.split('.')[1], 'base64url').toString('utf8')).at, 'cached-pop-access-token');
     assert.deepEqual(bundles(again.modules), ['dist/kubelogin.cjs'], 'signed by the fast hit alone');
     // Beyond an empty script's built-ins, only what node:crypto itself loads: signing needs it, nothing else does.
-    const withCrypto = path.join(makeTempDir(), 'crypto.cjs');
-    fs.writeFileSync(withCrypto, "require('node:crypto');");
-    const cryptoBuiltins = new Set(run([], env, [withCrypto]).builtins);
-    const extra = again.builtins.filter((m) => !emptyScriptBuiltins(env).has(m));
+    const cryptoBuiltins = scriptBuiltins(env, "require('node:crypto');");
+    const baseline = scriptBuiltins(env);
+    const extra = again.builtins.filter((m) => !baseline.has(m));
     assert.ok(extra.includes('NativeModule crypto'), extra.join(', '));
     assert.deepEqual(extra.filter((m) => !cryptoBuiltins.has(m)), []);
   });
