@@ -1,7 +1,8 @@
 // dist/start.cjs: what bin/kubelogin (src/bin.ts) requires when its fast hit cannot answer, so the fast
-// hit never parses it: an indexed PoP identity whose entry the fast hit left (sealed: it needs the
-// keyring) is signed through dist/pop.cjs; everything else goes on in dist/main.cjs (the light path,
-// then the full one). Both load through the code-cache loader.
+// hit never parses it: an indexed PoP identity whose entry the fast hit left (sealed, as it needs the
+// keyring; or not servable, which dist/pop.cjs then finds too) is signed through dist/pop.cjs;
+// everything else goes on in dist/main.cjs (the light path, then the full one). Both load through the
+// code-cache loader.
 import type { FastHit } from './commands/get-token-fast';
 import type { PopHitInput } from './commands/get-token-pop-hit';
 import { loadBundle, NotBuiltError } from './platform/bundles';

@@ -32,8 +32,9 @@ export async function popCacheHit(input: PopHitInput): Promise<string | undefine
   const encryptionKey = () => loadEncryptionKey({ env, log, cacheDir });
   const read = await readPopEntry(popFilePath(cacheDir, key), key, encryptionKey);
   if (read.kind !== 'ok' || !isFresh(read.entry, now())) return undefined;
-  const credential = signedPopCredential(read.entry, input.u, input.apiVersion, now());
+  // The kid once, for the signature and the log line (an entry without one is hashed here, not twice).
   const kid = read.entry.kid ?? popKid(read.entry.key);
+  const credential = signedPopCredential({ ...read.entry, kid }, input.u, input.apiVersion, now());
   log.v(5, `get-token: login=${input.loginMethod} PoP token signed with the cached key ${kid} (key ${key}, expires ${new Date(read.entry.expiresOn).toISOString()})`);
   return credential;
 }
