@@ -87,10 +87,13 @@ console.log(`cache hit vs node -e 0, medians of ${rounds} interleaved rounds (lo
 const ratioOf = (name) => median(commands.find((c) => c.name === name).ms) / base;
 for (const c of commands) {
   const ratio = median(c.ms) / base;
-  if (c.target && ratio > c.target) missed = true;
-  // A target row also says how far it is above its floor, and whether the floor alone meets the target.
-  const floor = c.floor && ratioOf(c.floor);
-  const note = c.target ? `  (target ≤ ${c.target.toFixed(2)}; ${(ratio - floor).toFixed(3)} above ${c.floor}${floor > c.target ? ', which alone misses it' : ''})` : '';
+  let note = '';
+  if (c.target) {
+    if (ratio > c.target) missed = true;
+    // A target row also says how far it is above its floor, and whether the floor alone meets the target.
+    const floor = ratioOf(c.floor);
+    note = `  (target ≤ ${c.target.toFixed(2)}; ${(ratio - floor).toFixed(3)} above ${c.floor}${floor > c.target ? ', which alone misses it' : ''})`;
+  }
   console.log(`  ${c.name.padEnd(10)} ${median(c.ms).toFixed(1).padStart(6)} ms  ${ratio.toFixed(3)}${note}`);
 }
 fs.rmSync(home, { recursive: true, force: true });

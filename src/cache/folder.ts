@@ -40,9 +40,9 @@ export function cacheFolderReady(dir: string, env: Env): boolean {
 }
 
 export function isDefaultCacheDir(dir: string, env: Env): boolean {
-  const home = defaultCacheDirUnder(homeDir(env));
+  const defaultDir = defaultCacheDirUnder(homeDir(env));
   // The same string is the usual case (no --cache-dir): it skips path.resolve's first-call cost on the hit.
-  return dir === home || resolve(dir) === resolve(home);
+  return dir === defaultDir || resolve(dir) === resolve(defaultDir);
 }
 
 /**
